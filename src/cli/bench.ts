@@ -1,0 +1,6 @@
+import type { CommandIo } from '../cli.js';
+
+// Placeholder until this command lands; it fails loudly rather than pretending.
+export async function benchCommand(_argv: string[], _io: CommandIo): Promise<number> {
+  throw new Error('preexec bench is not implemented yet');
+}

@@ -1,0 +1,28 @@
+// WGSL lives in `shaders/`, one file per role. Node reads it from the package
+// (the same relative path from src/gpu and dist/gpu); a browser build gets the
+// file's URL from Vite, which rewrites `new URL(..., import.meta.url)`.
+
+const cache = new Map<string, Promise<string>>();
+
+/** The text of `shaders/<name>.wgsl`. */
+export function loadShader(name: string): Promise<string> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad shader name: ${JSON.stringify(name)}`);
+  let text = cache.get(name);
+  if (!text) {
+    const url = new URL(`../../shaders/${name}.wgsl`, import.meta.url);
+    text = url.protocol === 'file:'
+      ? import('node:fs/promises').then((fs) => fs.readFile(url, 'utf8'))
+      : fetch(url).then((r) => {
+        if (!r.ok) throw new Error(`cannot load shader ${name}: HTTP ${r.status}`);
+        return r.text();
+      });
+    cache.set(name, text);
+  }
+  return text;
+}
+
+/** Concatenates shader files in order; WGSL has no include directive. */
+export async function loadShaders(names: readonly string[]): Promise<string> {
+  const parts = await Promise.all(names.map(loadShader));
+  return parts.map((p, i) => `// ---- shaders/${names[i]}.wgsl ----\n${p}`).join('\n');
+}
