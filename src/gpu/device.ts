@@ -66,6 +66,14 @@ async function nodeNavigatorGpu(): Promise<{ gpu: GPU; note?: string }> {
   if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && !hasGpuDeviceNode && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     note = `no GPU device found; using SwiftShader (${SWIFTSHADER_ICD}), a CPU implementation of Vulkan`;
+    // SwiftShader's window-system probe prints an error per adapter request
+    // when XDG_RUNTIME_DIR is unset; a private empty directory quiets it.
+    if (!process.env.XDG_RUNTIME_DIR) {
+      const { mkdtempSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'preexec-xdg-'));
+    }
   }
   const webgpu = await import('webgpu');
   Object.assign(globalThis, webgpu.globals);
