@@ -18,6 +18,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
     // SwiftShader and the worker pools already use both cores; test files run one at a time.
