@@ -1,0 +1,173 @@
+// The pipeline's schedule, apart from what its stages compute: blocks enter
+// in submission order, at most `maxBlocksInFlight` at a time; decode and
+// signature verification of a block run as soon as it enters (they depend on
+// nothing else), execution runs in block order (block k+1 executes on the
+// state block k left), and the state root of block k is hashed while block
+// k+1 executes (the executor hands over a copy of the touched leaves). Any
+// failure breaks the pipeline: the state is then unknown, so every later
+// block fails too, naming the first failure, rather than applying to a state
+// that misses a block.
+
+/** What one block's stages compute; the pipeline wires real modules in here (and tests wire fakes). */
+export interface PipelineStages<Records, Decoded, Executed> {
+  decode(records: Records): Decoded;
+  /** Signature verdicts for a decoded block: independent of every other block. */
+  verify(decoded: Decoded): Promise<Uint8Array>;
+  /** Applies the block to the state; runs strictly in block order, one at a time. */
+  execute(decoded: Decoded, verdicts: Uint8Array): Promise<Executed> | Executed;
+  /** Folds the block's touched leaves into the state tree and returns the root; in block order, one at a time. */
+  commit(executed: Executed): Promise<Uint8Array> | Uint8Array;
+  /** What the block result reports from an executed block. */
+  outcome(decoded: Decoded, verdicts: Uint8Array, executed: Executed): { validity: Uint8Array; receipts: Uint8Array };
+}
+
+export interface StageTimings {
+  decodeMs: number;
+  verifyMs: number;
+  executeMs: number;
+  stateRootMs: number;
+}
+
+export interface BlockResult {
+  /** 0 for the first block submitted to this pipeline. */
+  index: number;
+  /** One byte per record: 1 = signature valid under the rule set, 0 = invalid or malformed. */
+  validity: Uint8Array;
+  /** One SPEC §5 receipt code per record. */
+  receipts: Uint8Array;
+  /** State root after this block. */
+  stateRoot: Uint8Array;
+  timings: StageTimings;
+}
+
+export class PipelineClosedError extends Error {
+  override name = 'PipelineClosedError';
+}
+
+export class BlockFailedError extends Error {
+  override name = 'BlockFailedError';
+}
+
+export interface BlockScheduler<Records> {
+  submit(records: Records): Promise<BlockResult>;
+  /** Resolves when a submitted block would enter at once (fewer than maxBlocksInFlight in flight). */
+  ready(): Promise<void>;
+  readonly inFlight: number;
+  /** The root after the last submitted block (waits for it), or `initialRoot` if none. */
+  lastRoot(): Promise<Uint8Array>;
+  /** Refuses new blocks, then waits for those in flight to settle. */
+  drain(): Promise<void>;
+}
+
+const now = (): number => performance.now();
+
+export function createBlockScheduler<Records, Decoded, Executed>(
+  stages: PipelineStages<Records, Decoded, Executed>,
+  opts: { maxBlocksInFlight: number; initialRoot: Uint8Array },
+): BlockScheduler<Records> {
+  const max = opts.maxBlocksInFlight;
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxBlocksInFlight must be a positive integer, got ${max}`);
+  let inFlight = 0;
+  // FIFO of callers waiting for a slot, so blocks enter in submission order.
+  const waiting: Array<() => void> = [];
+  const readyWaiters: Array<() => void> = [];
+  let nextIndex = 0;
+  let closed = false;
+  let failure: { index: number; error: unknown } | undefined;
+  // Tails of the two ordered chains; they never reject (failures are recorded in `failure`).
+  let executeTail: Promise<unknown> = Promise.resolve();
+  let commitTail: Promise<unknown> = Promise.resolve();
+  let lastRoot: Promise<Uint8Array> = Promise.resolve(opts.initialRoot);
+  const settled = new Set<Promise<unknown>>();
+
+  const acquire = (): Promise<void> => {
+    if (inFlight < max && waiting.length === 0) {
+      inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => waiting.push(() => { inFlight++; resolve(); }));
+  };
+  const release = (): void => {
+    inFlight--;
+    const next = waiting.shift();
+    if (next) next();
+    if (inFlight < max && waiting.length === 0) for (const r of readyWaiters.splice(0)) r();
+  };
+  const failedBefore = (index: number): Error | undefined => {
+    if (!failure || failure.index >= index) return undefined;
+    const reason = (failure.error as Error)?.message ?? String(failure.error);
+    return new BlockFailedError(`block ${index} not applied: block ${failure.index} failed (${reason})`);
+  };
+  const recordFailure = (index: number, error: unknown): void => {
+    if (!failure || index < failure.index) failure = { index, error };
+  };
+
+  const submit = (records: Records): Promise<BlockResult> => {
+    if (closed) return Promise.reject(new PipelineClosedError('the pipeline is closed'));
+    const index = nextIndex++;
+    const timings: StageTimings = { decodeMs: 0, verifyMs: 0, executeMs: 0, stateRootMs: 0 };
+    const entered = acquire();
+    const decoded = entered.then(() => {
+      const early = failedBefore(index);
+      if (early) throw early;
+      const t0 = now();
+      const d = stages.decode(records);
+      timings.decodeMs = now() - t0;
+      return d;
+    });
+    const verdicts = decoded.then(async (d) => {
+      const t0 = now();
+      const v = await stages.verify(d);
+      timings.verifyMs = now() - t0;
+      return v;
+    });
+    // Both are awaited later, once the previous block has executed; until
+    // then a rejection must not count as unhandled.
+    decoded.catch(() => undefined);
+    verdicts.catch(() => undefined);
+    // Execution waits for the previous block's execution, whatever became of it.
+    const executed = executeTail.then(async () => {
+      const [d, v] = await Promise.all([decoded, verdicts]);
+      const early = failedBefore(index);
+      if (early) throw early;
+      const t0 = now();
+      const e = await stages.execute(d, v);
+      timings.executeMs = now() - t0;
+      return { d, v, e };
+    });
+    executeTail = executed.catch((error) => recordFailure(index, error));
+    const committed = commitTail.then(async () => {
+      const { d, v, e } = await executed;
+      const early = failedBefore(index);
+      if (early) throw early;
+      const t0 = now();
+      const stateRoot = Uint8Array.from(await stages.commit(e));
+      timings.stateRootMs = now() - t0;
+      const { validity, receipts } = stages.outcome(d, v, e);
+      return { index, validity, receipts, stateRoot, timings } satisfies BlockResult;
+    });
+    commitTail = committed.catch((error) => recordFailure(index, error));
+    lastRoot = committed.then((r) => r.stateRoot);
+    lastRoot.catch(() => { /* reported through submit's promise */ });
+    // The slot frees when the block has left the pipeline, done or failed.
+    const done = entered.then(() => committed).finally(release);
+    const tracked = done.then(() => undefined, () => undefined);
+    settled.add(tracked);
+    void tracked.then(() => settled.delete(tracked));
+    return done;
+  };
+
+  return {
+    submit,
+    get inFlight() { return inFlight; },
+    ready() {
+      if (inFlight < max && waiting.length === 0) return Promise.resolve();
+      return new Promise((resolve) => readyWaiters.push(resolve));
+    },
+    lastRoot: () => lastRoot,
+    async drain() {
+      closed = true;
+      await Promise.all([...settled]);
+    },
+  };
+}
