@@ -26,16 +26,30 @@ export interface MerkleKernels {
   readonly levelPipeline: GPUComputePipeline;
 }
 
+// Pipelines are compiled once per device (SwiftShader takes seconds per pipeline).
+const pipelineCache = new WeakMap<GPUDevice, Promise<[GPUComputePipeline, GPUComputePipeline]>>();
+
+function merklePipelines(device: GPUDevice): Promise<[GPUComputePipeline, GPUComputePipeline]> {
+  let p = pipelineCache.get(device);
+  if (!p) {
+    p = (async () => {
+      const [leafCode, levelCode] = await Promise.all([
+        loadShaders(['sha256', 'sha256_leaves']),
+        loadShaders(['sha256', 'merkle_level']),
+      ]);
+      return Promise.all([
+        device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ label: 'sha256_leaves', code: leafCode }), entryPoint: 'hash_leaves' } }),
+        device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ label: 'merkle_level', code: levelCode }), entryPoint: 'hash_level' } }),
+      ]);
+    })();
+    pipelineCache.set(device, p);
+    p.catch(() => pipelineCache.delete(device));
+  }
+  return p;
+}
+
 export async function createMerkleKernels(ctx: GpuContext, limits?: Partial<StagingLimits>): Promise<MerkleKernels> {
-  const { device } = ctx;
-  const [leafCode, levelCode] = await Promise.all([
-    loadShaders(['sha256', 'sha256_leaves']),
-    loadShaders(['sha256', 'merkle_level']),
-  ]);
-  const [leafPipeline, levelPipeline] = await Promise.all([
-    device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ label: 'sha256_leaves', code: leafCode }), entryPoint: 'hash_leaves' } }),
-    device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ label: 'merkle_level', code: levelCode }), entryPoint: 'hash_level' } }),
-  ]);
+  const [leafPipeline, levelPipeline] = await merklePipelines(ctx.device);
   return { ctx, staging: createStaging(ctx, limits), leafPipeline, levelPipeline };
 }
 

@@ -1,0 +1,287 @@
+// An RFC 6962 tree over fixed-size leaves that is updated in place: the
+// executor's state root (SPEC §5). Only touched leaves and the nodes above
+// them are re-hashed. Node p of level j covers leaves [p·2^j, (p+1)·2^j) ∩
+// [0, size) and its hash depends on nothing else, so after an update (or an
+// append, whose new leaves are all touched) the changed nodes are exactly the
+// ancestors of touched leaves.
+import { acquireGpu, type GpuContext } from '../gpu/device.js';
+import { planChunks } from '../gpu/staging.js';
+import { DIGEST_BYTES, LEAF_PREFIX_BYTE, createMerkleKernels, encodeHashItems, encodeLevelSteps, type MerkleKernels } from './gpu.js';
+import { EMPTY_ROOT, MerkleInputError, leafHash, nodeHash } from './reference.js';
+
+export interface IncrementalMerkleTree {
+  readonly size: number;
+  readonly backend: 'webgpu' | 'cpu';
+  /**
+   * Sets leaf i to leaves[k*leafSize .. (k+1)*leafSize) for i = indices[k].
+   * Indices may be < size (update) or extend the tree: after the call,
+   * size = max(size, max(indices)+1), and every index in [old size, new size)
+   * must be given. An index given twice takes its last leaf.
+   */
+  setLeaves(indices: Uint32Array, leaves: Uint8Array): Promise<void>;
+  /** Equals merkleRoot() of all leaves, recomputed from scratch. */
+  root(): Promise<Uint8Array>;
+  destroy(): void;
+}
+
+export interface IncrementalTreeOptions {
+  backend: 'webgpu' | 'cpu';
+  leafSize: number;
+  /** The GPU for 'webgpu'; without one the tree acquires (and later destroys) its own. */
+  device?: GpuContext;
+}
+
+/** A checked update: distinct indices ascending, and where each one's leaf is in the caller's array. */
+interface Update {
+  newSize: number;
+  indices: Uint32Array;
+  source: Uint32Array;
+}
+
+function prepareUpdate(size: number, leafSize: number, indices: Uint32Array, leaves: Uint8Array): Update {
+  if (!(indices instanceof Uint32Array)) throw new MerkleInputError('setLeaves: indices must be a Uint32Array');
+  if (!(leaves instanceof Uint8Array)) throw new MerkleInputError('setLeaves: leaves must be a Uint8Array');
+  if (leaves.length !== indices.length * leafSize) {
+    throw new MerkleInputError(`setLeaves: leaves has ${leaves.length} bytes, expected ${indices.length} × ${leafSize} = ${indices.length * leafSize}`);
+  }
+  const m = indices.length;
+  let sorted = true;
+  for (let k = 1; k < m && sorted; k++) sorted = indices[k] > indices[k - 1];
+  let order: Uint32Array;
+  if (sorted) {
+    order = new Uint32Array(m);
+    for (let k = 0; k < m; k++) order[k] = k;
+  } else {
+    // Stable by index, so the last of equal indices comes last and wins.
+    order = new Uint32Array(m);
+    for (let k = 0; k < m; k++) order[k] = k;
+    order.sort((a, b) => indices[a] - indices[b] || a - b);
+  }
+  const out = new Uint32Array(m);
+  const source = new Uint32Array(m);
+  let u = 0;
+  for (let r = 0; r < m; r++) {
+    const k = order[r];
+    if (u > 0 && out[u - 1] === indices[k]) source[u - 1] = k;
+    else { out[u] = indices[k]; source[u] = k; u++; }
+  }
+  const newSize = Math.max(size, u > 0 ? out[u - 1] + 1 : 0);
+  // Every new index must be given: count the distinct indices ≥ size.
+  let fresh = 0;
+  for (let r = u - 1; r >= 0 && out[r] >= size; r--) fresh++;
+  if (fresh !== newSize - size) {
+    let missing = size;
+    for (let r = u - fresh; r < u && out[r] === missing; r++) missing++;
+    throw new MerkleInputError(`setLeaves: growing the tree from ${size} to ${newSize} leaves needs every index in between, index ${missing} is missing`);
+  }
+  return { newSize, indices: out.subarray(0, u), source: source.subarray(0, u) };
+}
+
+/** Node counts per level for `size` leaves, leaves first (empty for 0). */
+function levelCounts(size: number): number[] {
+  if (size === 0) return [];
+  const counts = [size];
+  while (counts[counts.length - 1] > 1) counts.push(Math.ceil(counts[counts.length - 1] / 2));
+  return counts;
+}
+
+/** Parents to recompute per level 1..L: distinct ascending ancestors of the touched leaves. */
+function dirtyParents(touched: Uint32Array, levels: number): Uint32Array[] {
+  const lists: Uint32Array[] = [];
+  let cur = touched;
+  for (let j = 1; j < levels; j++) {
+    const up = new Uint32Array(cur.length);
+    let u = 0;
+    for (let r = 0; r < cur.length; r++) {
+      const p = cur[r] >>> 1;
+      if (u === 0 || up[u - 1] !== p) up[u++] = p;
+    }
+    cur = up.subarray(0, u);
+    lists.push(cur);
+  }
+  return lists;
+}
+
+export async function createIncrementalMerkleTree(opts: IncrementalTreeOptions): Promise<IncrementalMerkleTree> {
+  const { leafSize } = opts;
+  if (!Number.isInteger(leafSize) || leafSize < 0) throw new MerkleInputError(`leafSize must be a non-negative integer, got ${leafSize}`);
+  if (opts.backend === 'cpu') return createCpuTree(leafSize);
+  if (opts.backend === 'webgpu') return createGpuTree(leafSize, opts.device);
+  throw new MerkleInputError(`backend must be 'webgpu' or 'cpu', got ${JSON.stringify(opts.backend)}`);
+}
+
+function createCpuTree(leafSize: number): IncrementalMerkleTree {
+  // levels[j] holds the digests of level j back to back, with spare capacity.
+  let levels: Uint8Array[] = [];
+  let size = 0;
+  let destroyed = false;
+  const grow = (counts: number[]) => {
+    for (let j = 0; j < counts.length; j++) {
+      const need = counts[j] * DIGEST_BYTES;
+      const have = levels[j];
+      if (have && have.length >= need) continue;
+      const next = new Uint8Array(Math.max(need, (have?.length ?? 0) * 2));
+      if (have) next.set(have);
+      levels[j] = next;
+    }
+  };
+  const node = (j: number, p: number) => levels[j].subarray(p * DIGEST_BYTES, (p + 1) * DIGEST_BYTES);
+  return {
+    get size() { return size; },
+    backend: 'cpu',
+    async setLeaves(indices, leaves) {
+      if (destroyed) throw new Error('incremental tree: used after destroy()');
+      const up = prepareUpdate(size, leafSize, indices, leaves);
+      const counts = levelCounts(up.newSize);
+      grow(counts);
+      for (let r = 0; r < up.indices.length; r++) {
+        const k = up.source[r];
+        levels[0].set(leafHash(leaves.subarray(k * leafSize, (k + 1) * leafSize)), up.indices[r] * DIGEST_BYTES);
+      }
+      const lists = dirtyParents(up.indices, counts.length);
+      lists.forEach((list, i) => {
+        const j = i + 1;
+        for (const p of list) {
+          const h = 2 * p + 1 < counts[j - 1] ? nodeHash(node(j - 1, 2 * p), node(j - 1, 2 * p + 1)) : node(j - 1, 2 * p);
+          levels[j].set(h, p * DIGEST_BYTES);
+        }
+      });
+      size = up.newSize;
+    },
+    async root() {
+      if (destroyed) throw new Error('incremental tree: used after destroy()');
+      if (size === 0) return EMPTY_ROOT.slice();
+      return node(levelCounts(size).length - 1, 0).slice();
+    },
+    destroy() { destroyed = true; levels = []; },
+  };
+}
+
+async function createGpuTree(leafSize: number, device?: GpuContext): Promise<IncrementalMerkleTree> {
+  const ctx = device ?? await acquireGpu();
+  const owned = !device;
+  let k: MerkleKernels;
+  try {
+    k = await createMerkleKernels(ctx);
+  } catch (e) {
+    if (owned) ctx.destroy();
+    throw e;
+  }
+  const binding = Math.min(k.staging.limits.maxStorageBufferBindingSize, k.staging.limits.maxBufferSize);
+  // Levels laid out for a leaf capacity `cap` (a power of two): level j at
+  // slot base(j) = Σ_{i<j} cap >> i, 2·cap − 1 slots in all.
+  let cap = 0;
+  let nodes: GPUBuffer | undefined;
+  const base = (c: number, j: number) => { let b = 0; for (let i = 0; i < j; i++) b += c >>> i; return b; };
+  let size = 0;          // leaves after every setLeaves so far
+  let deviceSize = 0;    // leaves the device's levels describe
+  let pending: Array<{ indices: Uint32Array; leaves: Uint8Array }> = [];
+  let lastRoot: Promise<Uint8Array> = Promise.resolve(EMPTY_ROOT.slice());
+  let broken: Error | undefined;
+  let destroyed = false;
+
+  function flush(): Promise<Uint8Array> {
+    const all = pending;
+    pending = [];
+    // Merge the pending calls in order (later wins), as one update against the device's size.
+    let total = 0;
+    for (const p of all) total += p.indices.length;
+    const indices = new Uint32Array(total);
+    const leaves = new Uint8Array(total * leafSize);
+    let at = 0;
+    for (const p of all) { indices.set(p.indices, at); leaves.set(p.leaves, at * leafSize); at += p.indices.length; }
+    const up = prepareUpdate(deviceSize, leafSize, indices, leaves);
+    const n = up.newSize;
+    if (n === 0) return Promise.resolve(EMPTY_ROOT.slice());
+    const { device: gpu } = ctx;
+    const enc = gpu.createCommandEncoder({ label: 'incremental merkle' });
+    let retired: GPUBuffer | undefined;
+    if (n > cap) {
+      let next = Math.max(1, cap);
+      while (next < n) next *= 2;
+      const bytes = (2 * next - 1) * DIGEST_BYTES;
+      if (bytes > binding) throw new MerkleInputError(`incremental tree of ${n} leaves needs ${bytes} bytes of levels, more than one device binding (${binding})`);
+      const grown = gpu.createBuffer({ label: 'incremental merkle levels', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      levelCounts(deviceSize).forEach((c, j) => {
+        enc.copyBufferToBuffer(nodes!, base(cap, j) * DIGEST_BYTES, grown, base(next, j) * DIGEST_BYTES, c * DIGEST_BYTES);
+      });
+      retired = nodes;
+      nodes = grown;
+      cap = next;
+    }
+    const nodesBuf = nodes!;
+    const nodesSize = (2 * cap - 1) * DIGEST_BYTES;
+    // The distinct leaves, gathered in index order, hashed into their slots.
+    const u = up.indices.length;
+    const data = new Uint8Array(u * leafSize);
+    for (let r = 0; r < u; r++) data.set(leaves.subarray(up.source[r] * leafSize, (up.source[r] + 1) * leafSize), r * leafSize);
+    const offsets = new Uint32Array(u + 1);
+    for (let r = 0; r <= u; r++) offsets[r] = r * leafSize;
+    const chunks = planChunks({ count: u, variableOffsets: offsets, fixedBytesPerItem: [4], workgroupSize: 64, grid2d: true }, k.staging.limits);
+    let cur = enc;
+    chunks.forEach((c, i) => {
+      if (i > 0) { gpu.queue.submit([cur.finish()]); cur = gpu.createCommandEncoder({ label: 'incremental merkle' }); }
+      encodeHashItems(k, cur, { data: data.subarray(c.dataStart, c.dataEnd), offsets: offsets.subarray(c.start, c.end + 1).map((o) => o - c.dataStart) },
+        nodesBuf, 0, LEAF_PREFIX_BYTE, up.indices.subarray(c.start, c.end));
+    });
+    const counts = levelCounts(n);
+    const lists = dirtyParents(up.indices, counts.length);
+    let listTotal = 0;
+    for (const l of lists) listTotal += l.length;
+    const list = new Uint32Array(Math.max(1, listTotal));
+    let listAt = 0;
+    const steps = lists.map((l, i) => {
+      const j = i + 1;
+      const listBase = listAt;
+      list.set(l, listAt);
+      listAt += l.length;
+      return { count: l.length, srcBase: base(cap, j - 1), dstBase: base(cap, j), srcCount: counts[j - 1], listBase };
+    });
+    encodeLevelSteps(k, cur, nodesBuf, nodesSize, steps, { paramsRole: 'incremental-level-params', list });
+    deviceSize = n;
+    const rootSlot = base(cap, counts.length - 1);
+    const read = k.staging.submitAndRead(cur, [{ buffer: nodesBuf, offset: rootSlot * DIGEST_BYTES, size: DIGEST_BYTES }]);
+    // Submitted by now (submitAndRead submits before its first await): the
+    // old levels can go, work already queued that reads them completes first.
+    retired?.destroy();
+    return read.then(([r]) => r);
+  }
+
+  const check = () => {
+    if (destroyed) throw new Error('incremental tree: used after destroy()');
+    if (broken) throw broken;
+  };
+
+  return {
+    get size() { return size; },
+    backend: 'webgpu',
+    async setLeaves(indices, leaves) {
+      check();
+      const up = prepareUpdate(size, leafSize, indices, leaves);
+      // The caller may reuse its arrays once this returns: keep copies until the flush.
+      pending.push({ indices: indices.slice(), leaves: leaves.slice() });
+      size = up.newSize;
+    },
+    root() {
+      try { check(); } catch (e) { return Promise.reject(e); }
+      if (pending.length > 0) {
+        let flushed: Promise<Uint8Array>;
+        try {
+          flushed = flush();
+        } catch (e) {
+          broken = e as Error;
+          return Promise.reject(e);
+        }
+        lastRoot = flushed.catch((e) => { broken = e as Error; throw e; });
+      }
+      return lastRoot.then((r) => r.slice());
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      nodes?.destroy();
+      k.staging.destroy();
+      if (owned) ctx.destroy();
+    },
+  };
+}
