@@ -1,0 +1,200 @@
+// createVerifier: the one entry point for batch verification (SPEC §1, §2).
+// Picks a backend ('webgpu' or 'cpu'), checks batches before any work, and
+// returns one byte per item in input order, or fails the whole call.
+import type { AdapterReport, GpuContext } from '../gpu/device.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { packSignatureBatch, validateBatch, type RuleSet, type SignatureBatch, type SignatureItem } from './batch.js';
+import { assertRuleSet, createCpuVerifier, type CpuVerifier } from './cpu/backend.js';
+
+/**
+ * The rule set when the caller names none (CLI, pipeline): `zip215`. It is
+ * the one rule set written as a consensus rule (ZIP-215) rather than as the
+ * behaviour of one library, it accepts every RFC 8032 signature, and single
+ * and batch verification agree under it. Nodes that must match OpenSSL/Go
+ * (`ref10`) or Agave (`solana`) say so explicitly.
+ */
+export const DEFAULT_RULES: RuleSet = 'zip215';
+
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'cpu'];
+
+export interface VerifierOptions {
+  rules: RuleSet;
+  /** Default 'auto'. */
+  backend?: BackendChoice;
+  /** A GPU to use instead of acquiring one; the caller keeps ownership. */
+  device?: GpuContext;
+  /** CPU worker threads; default every core. */
+  workers?: number;
+}
+
+export interface Verifier {
+  readonly rules: RuleSet;
+  /** The backend that verifies large batches ('auto' may send batches below `crossoverItems` to the CPU). */
+  readonly backend: 'webgpu' | 'cpu';
+  /** The GPU adapter considered, when one was found. */
+  readonly adapter?: AdapterReport;
+  /** With 'auto' on a hardware GPU: batches of at least this many items go to the GPU. */
+  readonly crossoverItems?: number;
+  /** One byte per item (1 = valid), in input order. BatchFormatError before any work on a broken batch. */
+  verify(batch: SignatureBatch): Promise<Uint8Array>;
+  destroy(): Promise<void>;
+}
+
+/** The GPU kernel's interface (src/ed25519/gpu), as this module uses it. */
+interface GpuKernel {
+  verify(batch: SignatureBatch, rules: RuleSet): Promise<Uint8Array>;
+  destroy(): void;
+}
+
+async function createGpuKernel(ctx: GpuContext): Promise<GpuKernel> {
+  // Dynamic: CPU-only users never load the GPU host or its shaders.
+  const { createGpuVerifyKernel } = await import('./gpu/kernel.js');
+  return await createGpuVerifyKernel(ctx);
+}
+
+/** Timings of one backend on calibration batches: a fixed cost per call plus a cost per item. */
+export interface BackendTiming {
+  /** Milliseconds per call, independent of size (dispatch, readback, worker round trip). */
+  fixedMs: number;
+  /** Milliseconds per item. */
+  perItemMs: number;
+}
+
+/**
+ * The smallest batch size at which the GPU is expected to finish first:
+ * gpu.fixed + n·gpu.perItem < cpu.fixed + n·cpu.perItem. Infinity when the
+ * GPU is not faster per item (it never pays back its fixed cost).
+ */
+export function crossoverItems(gpu: BackendTiming, cpu: BackendTiming): number {
+  const gain = cpu.perItemMs - gpu.perItemMs;
+  if (!(gain > 0)) return Infinity;
+  return Math.max(1, Math.ceil(Math.max(0, gpu.fixedMs - cpu.fixedMs) / gain));
+}
+
+/**
+ * `n` valid signatures over 81-byte messages (a SPEC §4 transaction's signed
+ * part): 64 distinct ones signed here, repeated. Deterministic seeds; this is
+ * timing material, never a security input.
+ */
+function validCasesForCalibration(n: number): SignatureBatch {
+  const distinct: SignatureItem[] = [];
+  for (let i = 0; i < 64; i++) {
+    const secretKey = new Uint8Array(32).fill(i + 1);
+    const message = new Uint8Array(81).fill(i);
+    distinct.push({ publicKey: ed25519.getPublicKey(secretKey), signature: ed25519.sign(message, secretKey), message });
+  }
+  return packSignatureBatch(Array.from({ length: n }, (_, i) => distinct[i % distinct.length]));
+}
+
+/** Fits fixed + per-item cost from the medians of timed runs at two sizes. */
+async function timeBackend(run: (batch: SignatureBatch) => Promise<unknown>, small: SignatureBatch, large: SignatureBatch): Promise<BackendTiming> {
+  const nSmall = small.messageOffsets.length - 1;
+  const nLarge = large.messageOffsets.length - 1;
+  await run(small); // warm-up: pipeline compilation, key caches, JIT
+  const median = async (b: SignatureBatch) => {
+    const ts: number[] = [];
+    for (let i = 0; i < 3; i++) { const t = performance.now(); await run(b); ts.push(performance.now() - t); }
+    return ts.sort((a, c) => a - c)[1];
+  };
+  const tSmall = await median(small);
+  const tLarge = await median(large);
+  const perItemMs = Math.max(1e-6, (tLarge - tSmall) / (nLarge - nSmall));
+  return { fixedMs: Math.max(0, tSmall - perItemMs * nSmall), perItemMs };
+}
+
+export async function createVerifier(options: VerifierOptions): Promise<Verifier> {
+  const { rules } = options;
+  assertRuleSet(rules);
+  const choice = options.backend ?? 'auto';
+  if (!BACKEND_CHOICES.includes(choice)) throw new RangeError(`unknown backend ${JSON.stringify(choice)} (expected ${BACKEND_CHOICES.join('|')})`);
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
+    throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
+  }
+
+  if (choice === 'cpu') return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), options.device?.report);
+
+  // 'webgpu' or 'auto': find the GPU.
+  let ctx = options.device;
+  let ownsCtx = false;
+  if (!ctx) {
+    const { acquireGpu } = await import('../gpu/device.js');
+    try {
+      ctx = await acquireGpu();
+      ownsCtx = true;
+    } catch (e) {
+      // 'webgpu' was asked for by name: its absence is the caller's error to see.
+      if (choice === 'webgpu') throw e;
+      return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), undefined);
+    }
+  }
+  const gpuCtx = ctx;
+  const releaseCtx = () => { if (ownsCtx) gpuCtx.destroy(); };
+
+  // 'auto' on a software adapter (SwiftShader, llvmpipe, WARP): it runs the
+  // same WGSL on the CPU cores, far slower than OpenSSL on the same cores,
+  // so it never wins; the CPU backend takes every batch.
+  if (choice === 'auto' && gpuCtx.report.isSoftware) {
+    releaseCtx();
+    return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), gpuCtx.report);
+  }
+
+  let kernel: GpuKernel;
+  try {
+    kernel = await createGpuKernel(gpuCtx);
+  } catch (e) {
+    releaseCtx();
+    throw e;
+  }
+  if (choice === 'webgpu') {
+    return {
+      rules, backend: 'webgpu', adapter: gpuCtx.report,
+      async verify(batch) { validateBatch(batch); return kernel.verify(batch, rules); },
+      async destroy() { kernel.destroy(); releaseCtx(); },
+    };
+  }
+
+  // 'auto' on a hardware GPU: measure both backends once, here, on this
+  // machine, and route each batch to the one expected to finish first.
+  const cpu = await createCpuVerifier({ workers: options.workers });
+  let crossover: number;
+  try {
+    const small = validCasesForCalibration(256);
+    const large = validCasesForCalibration(4096);
+    const gpuTiming = await timeBackend((b) => kernel.verify(b, rules), small, large);
+    const cpuTiming = await timeBackend((b) => cpu.verify(b, rules), small, large);
+    crossover = crossoverItems(gpuTiming, cpuTiming);
+  } catch (e) {
+    kernel.destroy();
+    await cpu.destroy();
+    releaseCtx();
+    throw e;
+  }
+  const useGpu = Number.isFinite(crossover);
+  return {
+    rules,
+    backend: useGpu ? 'webgpu' : 'cpu',
+    adapter: gpuCtx.report,
+    ...(useGpu ? { crossoverItems: crossover } : {}),
+    async verify(batch) {
+      validateBatch(batch);
+      const n = batch.messageOffsets.length - 1;
+      return useGpu && n >= crossover ? kernel.verify(batch, rules) : cpu.verify(batch, rules);
+    },
+    async destroy() {
+      kernel.destroy();
+      await cpu.destroy();
+      releaseCtx();
+    },
+  };
+}
+
+function cpuVerifier(rules: RuleSet, cpu: CpuVerifier, adapter: AdapterReport | undefined): Verifier {
+  return {
+    rules,
+    backend: 'cpu',
+    ...(adapter ? { adapter } : {}),
+    verify: (batch) => cpu.verify(batch, rules),
+    destroy: () => cpu.destroy(),
+  };
+}
