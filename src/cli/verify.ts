@@ -1,6 +1,88 @@
+// `preexec verify --in FILE [--rules R] [--backend B] [--json]` (SPEC §6).
+// FILE holds JSON lines {"publicKey": hex, "signature": hex, "message": hex}.
+// Every line is checked before anything is verified: one bad line refuses
+// the whole file, naming the line, with nothing on stdout.
 import type { CommandIo } from '../cli.js';
+import { parseFlags, readInputFile } from './args.js';
+import { RULE_SETS, packSignatureBatch, type SignatureItem } from '../ed25519/batch.js';
+import { createVerifier, DEFAULT_RULES } from '../ed25519/verifier.js';
+import { fromHex } from '../hex.js';
 
-// Placeholder until this command lands; it fails loudly rather than pretending.
-export async function verifyCommand(_argv: string[], _io: CommandIo): Promise<number> {
-  throw new Error('preexec verify is not implemented yet');
+export class VerifyInputFormatError extends Error {
+  override name = 'VerifyInputFormatError';
+}
+
+const FIELDS = [['publicKey', 32], ['signature', 64], ['message', -1]] as const;
+
+/** Parses the JSON-lines input; `source` names the file in errors. */
+export function parseVerifyInput(text: string, source: string): SignatureItem[] {
+  const lines = text.split('\n');
+  // A final newline ends the last line; it does not start an empty one.
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((raw, i) => {
+    const where = `${source} line ${i + 1}`;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') throw new VerifyInputFormatError(`${where}: empty line`);
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw new VerifyInputFormatError(`${where}: not JSON (${(e as Error).message})`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new VerifyInputFormatError(`${where}: expected an object {"publicKey", "signature", "message"}`);
+    }
+    const record = value as Record<string, unknown>;
+    const bytes: Record<string, Uint8Array> = {};
+    for (const [name, length] of FIELDS) {
+      const field = record[name];
+      if (field === undefined) throw new VerifyInputFormatError(`${where}: missing "${name}"`);
+      if (typeof field !== 'string') throw new VerifyInputFormatError(`${where}: "${name}" must be a hex string`);
+      try {
+        bytes[name] = fromHex(field, `"${name}"`);
+      } catch (e) {
+        throw new VerifyInputFormatError(`${where}: ${(e as Error).message}`);
+      }
+      if (length >= 0 && bytes[name].length !== length) {
+        throw new VerifyInputFormatError(`${where}: "${name}" has ${bytes[name].length} bytes, expected ${length}`);
+      }
+    }
+    return { publicKey: bytes.publicKey, signature: bytes.signature, message: bytes.message };
+  });
+}
+
+export async function verifyCommand(argv: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags(argv, { values: ['in', 'rules', 'backend'], switches: ['json'] });
+  const path = flags.required('in');
+  const rules = flags.choice('rules', RULE_SETS, DEFAULT_RULES);
+  const backend = flags.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
+  const raw = await readInputFile(path, '--in');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new VerifyInputFormatError(`--in ${path}: not UTF-8 text`);
+  }
+  const items = parseVerifyInput(text, `--in ${path}`);
+  const batch = packSignatureBatch(items);
+
+  const verifier = await createVerifier({ rules, backend });
+  let valid: Uint8Array;
+  try {
+    valid = await verifier.verify(batch);
+  } finally {
+    await verifier.destroy();
+  }
+  const verdicts = Array.from(valid, (v) => (v ? '1' : '0')).join('');
+  if (flags.has('json')) {
+    io.stdout(`${JSON.stringify({ valid: verdicts, count: items.length, rules, backend: verifier.backend })}\n`);
+  } else {
+    const invalidLines: number[] = [];
+    valid.forEach((v, i) => { if (!v) invalidLines.push(i + 1); });
+    const accepted = items.length - invalidLines.length;
+    let out = `verified ${items.length} signature${items.length === 1 ? '' : 's'} under ${rules} on ${verifier.backend}: ${accepted} valid, ${invalidLines.length} invalid\n`;
+    if (invalidLines.length > 0) out += `invalid: line${invalidLines.length === 1 ? '' : 's'} ${invalidLines.join(', ')}\n`;
+    io.stdout(out);
+  }
+  return 0;
 }
