@@ -1,6 +1,64 @@
+// `preexec merkle --in FILE [--backend auto|webgpu|cpu] [--json]` (SPEC §6):
+// the RFC 6962 root of a file of hex leaves, one per line.
+//
+// File format: a line is one leaf in hex (either case). A final newline ends
+// the file rather than adding a leaf; any other empty line is an empty leaf
+// (so a file holding just "\n" is one empty leaf, and an empty file is the
+// empty tree). CRLF line ends are accepted. Anything else that is not an
+// even number of hex digits is an error naming the line.
 import type { CommandIo } from '../cli.js';
+import { fromHex, toHex } from '../hex.js';
+import { createMerkleHasher, type MerkleBackend } from '../merkle/hasher.js';
+import type { Columnar } from '../gpu/staging.js';
+import { parseFlags, readInputFile } from './args.js';
 
-// Placeholder until this command lands; it fails loudly rather than pretending.
-export async function merkleCommand(_argv: string[], _io: CommandIo): Promise<number> {
-  throw new Error('preexec merkle is not implemented yet');
+export class LeafFileFormatError extends Error {
+  override name = 'LeafFileFormatError';
+}
+
+/** Parses a leaf file (see above) into columnar leaves. */
+export function parseLeafFile(bytes: Uint8Array, name = 'input'): Columnar {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  lines.forEach((raw, i) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    let leaf: Uint8Array;
+    try {
+      leaf = fromHex(line, `${name} line ${i + 1}`);
+    } catch (e) {
+      throw new LeafFileFormatError((e as Error).message);
+    }
+    parts.push(leaf);
+    total += leaf.length;
+  });
+  const data = new Uint8Array(total);
+  const offsets = new Uint32Array(parts.length + 1);
+  let at = 0;
+  parts.forEach((p, i) => { data.set(p, at); at += p.length; offsets[i + 1] = at; });
+  return { data, offsets };
+}
+
+export async function merkleCommand(argv: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags(argv, { values: ['in', 'backend'], switches: ['json'] });
+  const path = flags.required('in');
+  const backend = flags.choice<MerkleBackend>('backend', ['auto', 'webgpu', 'cpu'], 'auto');
+  const leaves = parseLeafFile(await readInputFile(path, '--in'), path);
+  const n = leaves.offsets.length - 1;
+  const hasher = await createMerkleHasher({ backend });
+  try {
+    const root = toHex(await hasher.root(leaves));
+    if (flags.has('json')) {
+      const out: Record<string, unknown> = { root, leaves: n, backend: hasher.backend };
+      if (hasher.device) out.adapter = hasher.device.report.description || hasher.device.report.device || hasher.device.report.vendor;
+      io.stdout(`${JSON.stringify(out)}\n`);
+    } else {
+      io.stdout(`root     ${root}\nleaves   ${n}\nbackend  ${hasher.backend}${hasher.device?.report.isSoftware ? ' (software adapter)' : ''}\n`);
+    }
+  } finally {
+    await hasher.destroy();
+  }
+  return 0;
 }

@@ -1,0 +1,70 @@
+// createMerkleHasher: one RFC 6962 root/proof API over the WebGPU and CPU
+// backends, which give identical bytes.
+//
+// 'auto' rule: WebGPU only on a hardware adapter. A software adapter
+// (SwiftShader, llvmpipe, WARP: report.isSoftware) runs WGSL on the CPU far
+// slower than hashing natively, so 'auto' then uses the CPU backend, as it
+// does when no adapter can be acquired at all. 'webgpu' always uses the GPU
+// (software or not) and fails if there is none.
+import { acquireGpu, type GpuContext } from '../gpu/device.js';
+import { createCpuMerkleEngine } from './cpu.js';
+import { createGpuMerkleEngine, type GpuMerkleOptions } from './gpu.js';
+import type { Leaves } from './reference.js';
+
+export type MerkleBackend = 'auto' | 'webgpu' | 'cpu';
+
+export interface MerkleHasherOptions {
+  backend?: MerkleBackend;
+  /** A GPU to use; without one 'webgpu'/'auto' acquire their own and destroy it with the hasher. */
+  device?: GpuContext;
+  /** CPU backend threads (default: every core). */
+  workers?: number;
+  /** GPU backend tuning and forced limits (tests). */
+  gpu?: GpuMerkleOptions;
+}
+
+export interface MerkleHasher {
+  readonly backend: 'webgpu' | 'cpu';
+  /** Set when the backend is WebGPU. */
+  readonly device?: GpuContext;
+  /** MTH(D[n]) of RFC 6962 §2.1. */
+  root(leaves: Leaves): Promise<Uint8Array>;
+  /** The audit path PATH(index, D[n]) of RFC 6962 §2.1.1, bottom up. */
+  proof(leaves: Leaves, index: number): Promise<Uint8Array[]>;
+  destroy(): Promise<void>;
+}
+
+export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promise<MerkleHasher> {
+  const backend = opts.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') throw new RangeError(`backend must be auto|webgpu|cpu, got ${JSON.stringify(backend)}`);
+  if (backend !== 'cpu') {
+    let ctx = opts.device;
+    const owned = !ctx;
+    if (!ctx) {
+      try {
+        ctx = await acquireGpu();
+      } catch (e) {
+        if (backend === 'webgpu') throw e;
+      }
+    }
+    if (ctx && (backend === 'webgpu' || !ctx.report.isSoftware)) {
+      const engine = await createGpuMerkleEngine(ctx, opts.gpu);
+      const gpu = ctx;
+      return {
+        backend: 'webgpu',
+        device: gpu,
+        root: (leaves) => engine.root(leaves),
+        proof: (leaves, index) => engine.proof(leaves, index),
+        async destroy() { engine.destroy(); if (owned) gpu.destroy(); },
+      };
+    }
+    if (ctx && owned) ctx.destroy();
+  }
+  const engine = await createCpuMerkleEngine({ workers: opts.workers });
+  return {
+    backend: 'cpu',
+    root: (leaves) => engine.root(leaves),
+    proof: (leaves, index) => engine.proof(leaves, index),
+    destroy: () => engine.destroy(),
+  };
+}
