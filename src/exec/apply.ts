@@ -1,0 +1,133 @@
+// SPEC §5 transaction semantics over the shared account state: the one
+// definition of what a transaction does, used by the sequential executor and
+// by the coordinating thread of the parallel one.
+import {
+  AccountState, findSlot, findSlotBefore, ACCOUNT_WORDS, BALANCE_HI, BALANCE_LO, NONCE_HI, NONCE_LO,
+} from '../state/account-state.js';
+import { KEY_STRIDE, VALUE_STRIDE, type DecodedBlock } from './decode.js';
+
+/** Receipt codes of SPEC §5; checks run in this order. */
+export const Receipt = {
+  OK: 0,
+  MALFORMED: 1,
+  BAD_SIGNATURE: 2,
+  UNKNOWN_SENDER: 3,
+  BAD_NONCE: 4,
+  INSUFFICIENT_FUNDS: 5,
+  OVERFLOW: 6,
+} as const;
+export type ReceiptCode = (typeof Receipt)[keyof typeof Receipt];
+export const RECEIPT_NAMES = ['OK', 'MALFORMED', 'BAD_SIGNATURE', 'UNKNOWN_SENDER', 'BAD_NONCE', 'INSUFFICIENT_FUNDS', 'OVERFLOW'] as const;
+
+/**
+ * The read-only part of a transaction: key → slot for from and to among the
+ * first `limit` accounts (those that existed when the block started), -1
+ * otherwise. Any number of threads may run it on disjoint ranges, even while
+ * the coordinating thread appends (see findSlotBefore); `slots` gets 2 int32
+ * per record.
+ */
+export function resolveSlots(
+  table: Int32Array, accounts: Int32Array, seed: number, limit: number,
+  keys: Int32Array, wellFormed: Uint8Array, slots: Int32Array, start: number, end: number,
+): void {
+  for (let i = start; i < end; i++) {
+    if (wellFormed[i] === 0) continue;
+    const o = i * KEY_STRIDE;
+    slots[2 * i] = findSlotBefore(table, accounts, seed, keys, o, limit);
+    slots[2 * i + 1] = findSlotBefore(table, accounts, seed, keys, o + 8, limit);
+  }
+}
+
+/** Slots written by a block, each once, in first-write order. */
+export class TouchSet {
+  private mark = new Uint32Array(0);
+  private epoch = 0;
+  list = new Uint32Array(0);
+  size = 0;
+
+  /** Starts a block over a state of `capacity` slots with at most `maxTouches` touches. */
+  begin(capacity: number, maxTouches: number): void {
+    if (this.mark.length < capacity) {
+      this.mark = new Uint32Array(capacity);
+      this.epoch = 0;
+    }
+    if (this.list.length < maxTouches) this.list = new Uint32Array(maxTouches);
+    // Epoch marks make starting a block O(1); at wrap-around clear once.
+    if (++this.epoch === 0x100000000) {
+      this.mark.fill(0);
+      this.epoch = 1;
+    }
+    this.size = 0;
+  }
+
+  add(slot: number): void {
+    if (this.mark[slot] !== this.epoch) {
+      this.mark[slot] = this.epoch;
+      this.list[this.size++] = slot;
+    }
+  }
+
+  slots(): Uint32Array {
+    return this.list.slice(0, this.size);
+  }
+}
+
+/**
+ * Applies records [start, end) of `block` in order. `slots` holds resolved
+ * slots for these records (see resolveSlots) or is null to look keys up here.
+ * A slot of -1 means "absent when resolved"; if accounts were created in this
+ * block since `countAtBlockStart`, such a key is looked up again, because an
+ * earlier transaction of the block may have created it.
+ * The state must have room for one new account per record (reserve()).
+ */
+export function applyRange(
+  state: AccountState, block: DecodedBlock, validity: Uint8Array, slots: Int32Array | null,
+  start: number, end: number, receipts: Uint8Array, touched: TouchSet, countAtBlockStart: number,
+): void {
+  const { keys, values, wellFormed } = block;
+  const u = state.u32;
+  const words = state.words;
+  const table = state.table;
+  const seed = state.seed;
+  for (let i = start; i < end; i++) {
+    if (wellFormed[i] === 0) { receipts[i] = Receipt.MALFORMED; continue; }
+    if (validity[i] !== 1) { receipts[i] = Receipt.BAD_SIGNATURE; continue; }
+    const ko = i * KEY_STRIDE;
+    let f = slots === null ? findSlot(table, words, seed, keys, ko) : slots[2 * i];
+    if (f < 0 && slots !== null && state.count > countAtBlockStart) f = findSlot(table, words, seed, keys, ko);
+    if (f < 0) { receipts[i] = Receipt.UNKNOWN_SENDER; continue; }
+    const fb = f * ACCOUNT_WORDS;
+    const vo = i * VALUE_STRIDE;
+    if (u[fb + NONCE_LO] !== values[vo + 2] || u[fb + NONCE_HI] !== values[vo + 3]) { receipts[i] = Receipt.BAD_NONCE; continue; }
+    // From here on the sender's nonce advances whatever the outcome.
+    // A nonce of 2^64 − 1 cannot be reached (it takes 2^64 transactions from
+    // genesis' 0), so the increment simply wraps the u64.
+    const nlo = u[fb + NONCE_LO] + 1;
+    if (nlo === 0x100000000) { u[fb + NONCE_LO] = 0; u[fb + NONCE_HI] = u[fb + NONCE_HI] + 1; } else u[fb + NONCE_LO] = nlo;
+    touched.add(f);
+    const alo = values[vo], ahi = values[vo + 1];
+    const blo = u[fb + BALANCE_LO], bhi = u[fb + BALANCE_HI];
+    if (bhi < ahi || (bhi === ahi && blo < alo)) { receipts[i] = Receipt.INSUFFICIENT_FUNDS; continue; }
+    let t = slots === null ? findSlot(table, words, seed, keys, ko + 8) : slots[2 * i + 1];
+    if (t < 0 && slots !== null && state.count > countAtBlockStart) t = findSlot(table, words, seed, keys, ko + 8);
+    // Self-transfer: the balance is unchanged, so it can never overflow (SPEC §5).
+    if (t === f) { receipts[i] = Receipt.OK; continue; }
+    if (t >= 0) {
+      const tb = t * ACCOUNT_WORDS;
+      // Sums of u32 halves stay below 2^34: exact in a double.
+      const lo = u[tb + BALANCE_LO] + alo;
+      const hi = u[tb + BALANCE_HI] + ahi + (lo > 0xffffffff ? 1 : 0);
+      if (hi > 0xffffffff) { receipts[i] = Receipt.OVERFLOW; continue; }
+      u[tb + BALANCE_LO] = lo; // a Uint32Array store keeps lo mod 2^32
+      u[tb + BALANCE_HI] = hi;
+      touched.add(t);
+    } else {
+      // A new recipient starts at 0, so amount ≤ sender balance ≤ 2^64 − 1 cannot overflow.
+      touched.add(state.appendWords(keys, ko + 8, alo, ahi));
+    }
+    // Debit after the credit checks; stores wrap the borrow mod 2^32.
+    u[fb + BALANCE_LO] = blo - alo;
+    u[fb + BALANCE_HI] = bhi - ahi - (blo < alo ? 1 : 0);
+    receipts[i] = Receipt.OK;
+  }
+}

@@ -1,0 +1,10 @@
+// Account state (SPEC §5): shared-memory accounts, genesis, incremental state root.
+export {
+  AccountState, findSlot, findSlotBefore, hashKey,
+  ACCOUNT_BYTES, ACCOUNT_WORDS, KEY_WORDS, BALANCE_LO, BALANCE_HI, NONCE_LO, NONCE_HI,
+} from './account-state.js';
+export type { Account, StateBuffers } from './account-state.js';
+export { parseGenesis, stateFromGenesis, loadGenesis, GenesisFormatError } from './genesis.js';
+export type { GenesisAccount } from './genesis.js';
+export { createStateRoot } from './state-root.js';
+export type { StateRoot, IncrementalMerkleTree } from './state-root.js';
