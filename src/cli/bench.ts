@@ -1,6 +1,245 @@
+// `preexec bench`: generates a workload in memory, runs the whole pipeline on
+// it and reports throughput per stage and end to end, beside CPU baselines
+// measured in the same run on the same transactions:
+//   - node:crypto (OpenSSL) verifying the same signatures on one thread, with
+//     a key import per signature and with imported keys cached;
+//   - the sequential executor on one thread, same blocks, same validity;
+//   - a from-scratch CPU state root of the final state.
+// The pipeline runs `--runs` times from genesis; the median run (by
+// end-to-end time) is reported, every run's figure is in the JSON.
+import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import os from 'node:os';
 import type { CommandIo } from '../cli.js';
+import { RULE_SETS, batchItem, type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
+import { DEFAULT_RULES } from '../ed25519/verifier.js';
+import { decodeBlock } from '../exec/decode.js';
+import { toHex } from '../hex.js';
+import { merkleRoot } from '../merkle/reference.js';
+import { createPipeline, type Backend } from '../pipeline/pipeline.js';
+import { measurePipelineRun, measureSequentialExecute, median, STAGES, type PipelineRunStats } from '../pipeline/measure.js';
+import { stateFromGenesis } from '../state/genesis.js';
+import { generateWorkload } from '../workload/generate.js';
+import { nodeSigner } from '../workload/signer-node.js';
+import { parseFlags } from './args.js';
+import { WORKLOAD_FLAGS, workloadSpecFromFlags } from './gen.js';
 
-// Placeholder until this command lands; it fails loudly rather than pretending.
-export async function benchCommand(_argv: string[], _io: CommandIo): Promise<number> {
-  throw new Error('preexec bench is not implemented yet');
+export const BENCH_USAGE = `usage: preexec bench [--workload uniform|hot|bad-sigs|new-accounts] [--accounts N] [--txs N (per block)] [--blocks N] [--seed N] [--bad-sigs PERCENT]
+                     [--backend auto|webgpu|cpu] [--rules zip215|ref10|solana] [--workers N] [--runs N] [--in-flight N] [--json]`;
+
+/** Sized for ~20–60 s on a 2-core machine (generation, baselines and 3 pipeline runs). */
+export const BENCH_DEFAULTS = { workload: 'uniform' as const, accounts: 10_000, txsPerBlock: 10_000, blocks: 8, seed: 1 };
+/** Signatures in each verify-baseline run: enough for a stable rate, few enough to take seconds. */
+const BASELINE_SAMPLE = 4096;
+
+// ---- progress on stderr: a redrawn line on a terminal, an occasional line otherwise ----
+interface Progress { update(text: string): void; done(text?: string): void }
+
+function createProgress(io: CommandIo, isTTY: boolean): Progress {
+  let last = 0;
+  let shown = false;
+  return {
+    update(text) {
+      const t = Date.now();
+      if (isTTY) {
+        if (t - last < 100) return;
+        io.stderr(`\r\x1b[2K${text}`);
+        shown = true;
+      } else {
+        if (t - last < 2000) return;
+        io.stderr(`${text}\n`);
+      }
+      last = t;
+    },
+    done(text) {
+      if (isTTY && shown) io.stderr('\r\x1b[2K');
+      shown = false;
+      last = 0;
+      if (text) io.stderr(`${text}\n`);
+    },
+  };
+}
+
+// ---- baselines ----
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const importKey = (raw: Uint8Array): KeyObject => createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
+
+function verifyOneThread(batch: SignatureBatch, n: number, cacheKeys: boolean): { tps: number; valid: number } {
+  const cache = new Map<string, KeyObject>();
+  let valid = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const { publicKey, signature, message } = batchItem(batch, i);
+    let key: KeyObject | undefined;
+    try {
+      if (cacheKeys) {
+        const id = toHex(publicKey);
+        key = cache.get(id);
+        if (!key) cache.set(id, (key = importKey(publicKey)));
+      } else key = importKey(publicKey);
+      if (nodeVerify(null, message, key, signature)) valid++;
+    } catch {
+      // A key that does not decode is an invalid signature, not an error.
+    }
+  }
+  return { tps: Math.round((n * 1000) / (performance.now() - t0)), valid };
+}
+
+function sampleBatch(batches: readonly SignatureBatch[], max: number): { batch: SignatureBatch; n: number } {
+  // The first blocks' signatures, up to `max`: same keys, messages and bad ones as the run.
+  const items = [];
+  for (const b of batches) {
+    for (let i = 0; i < b.messageOffsets.length - 1 && items.length < max; i++) items.push(batchItem(b, i));
+    if (items.length >= max) break;
+  }
+  const publicKeys = new Uint8Array(32 * items.length);
+  const signatures = new Uint8Array(64 * items.length);
+  const messageOffsets = new Uint32Array(items.length + 1);
+  const messages = new Uint8Array(items.reduce((s, it) => s + it.message.length, 0));
+  items.forEach((it, i) => {
+    publicKeys.set(it.publicKey, 32 * i);
+    signatures.set(it.signature, 64 * i);
+    messages.set(it.message, messageOffsets[i]);
+    messageOffsets[i + 1] = messageOffsets[i] + it.message.length;
+  });
+  return { batch: { publicKeys, signatures, messages, messageOffsets }, n: items.length };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const pad = (s: string, w: number): string => s.padEnd(w);
+const lpad = (s: string, w: number): string => s.padStart(w);
+
+export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?: boolean } = {}): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(`${BENCH_USAGE}\n`);
+    return 0;
+  }
+  const flags = parseFlags(argv, { values: [...WORKLOAD_FLAGS, 'backend', 'rules', 'workers', 'runs', 'in-flight'], switches: ['json'] });
+  const spec = workloadSpecFromFlags(flags, BENCH_DEFAULTS);
+  const backend = flags.choice<Backend>('backend', ['auto', 'webgpu', 'cpu'], 'auto');
+  const rules = flags.choice<RuleSet>('rules', RULE_SETS, DEFAULT_RULES);
+  const workers = flags.has('workers') ? flags.positiveInt('workers', 1) : undefined;
+  const runs = flags.positiveInt('runs', 3);
+  const maxBlocksInFlight = flags.positiveInt('in-flight', 3);
+  const json = flags.has('json');
+  const progress = createProgress(io, env.isTTY ?? (process.stderr.isTTY === true));
+
+  const cpus = os.cpus();
+  const machine = {
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.arch()}`,
+    node: process.version,
+  };
+
+  // 1. Workload, in memory.
+  const tGen = performance.now();
+  const workload = await generateWorkload(spec, {
+    signer: nodeSigner,
+    onProgress: (done, total) => progress.update(`generating ${spec.workload} workload: ${fmt(done)}/${fmt(total)} transactions signed`),
+  });
+  const transactions = spec.txsPerBlock * spec.blocks;
+  progress.done(json ? undefined : `generated ${fmt(transactions)} transactions (${spec.workload}, ${fmt(spec.accounts)} accounts, ${spec.blocks} blocks) in ${((performance.now() - tGen) / 1000).toFixed(1)} s`);
+
+  // 2. Pipeline runs, each from genesis.
+  const runStats: PipelineRunStats[] = [];
+  let backends: Awaited<ReturnType<typeof createPipeline>>['backends'] | undefined;
+  for (let r = 0; r < runs; r++) {
+    const pipeline = await createPipeline({ genesis: workload.genesis, rules, backend, maxBlocksInFlight, ...(workers !== undefined ? { workers } : {}) });
+    backends = pipeline.backends;
+    try {
+      runStats.push(await measurePipelineRun(pipeline, workload.blocks, (res, done, ms) => {
+        const txDone = workload.blocks.slice(0, done).reduce((s, b) => s + b.count, 0);
+        progress.update(`run ${r + 1}/${runs}: block ${done}/${spec.blocks}, ${fmt(txDone)} tx, ${fmt((txDone * 1000) / ms)} tx/s end to end (verify ${res.timings.verifyMs.toFixed(0)} ms, execute ${res.timings.executeMs.toFixed(0)} ms, root ${res.timings.stateRootMs.toFixed(0)} ms)`);
+      }));
+    } finally {
+      await pipeline.close();
+    }
+    progress.done(json ? undefined : `run ${r + 1}/${runs}: ${fmt(runStats[r].tps.endToEnd)} tx/s end to end`);
+  }
+  // Every run must agree: the result is a pure function of genesis, blocks and rules.
+  for (const s of runStats) {
+    if (s.stateRoot !== runStats[0].stateRoot) throw new Error(`pipeline runs disagree on the state root (${runStats[0].stateRoot} vs ${s.stateRoot})`);
+  }
+  const byE2e = [...runStats].sort((a, b) => a.wallMs - b.wallMs);
+  const med = byE2e[Math.floor((byE2e.length - 1) / 2)];
+
+  // 3. Baselines on the same transactions.
+  progress.update('baseline: node:crypto verify on one thread');
+  const batches = workload.blocks.map((b) => decodeBlock(b).batch);
+  const sample = sampleBatch(batches, Math.min(BASELINE_SAMPLE, transactions));
+  const importRuns: number[] = [];
+  const cachedRuns: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    importRuns.push(verifyOneThread(sample.batch, sample.n, false).tps);
+    progress.update(`baseline: node:crypto verify on one thread (run ${r + 1}/3)`);
+    cachedRuns.push(verifyOneThread(sample.batch, sample.n, true).tps);
+  }
+  progress.update('baseline: sequential execute');
+  const execRuns = [0, 1, 2].map(() => measureSequentialExecute(workload.genesis, workload.blocks, med.validity).tps);
+  progress.update('baseline: full state root recomputation');
+  const finalState = stateFromGenesis(workload.genesis);
+  for (let b = 0; b < workload.blocks.length; b++) {
+    const { executeSequential } = await import('../exec/executor.js');
+    executeSequential(finalState, decodeBlock(workload.blocks[b]), med.validity[b]);
+  }
+  const all = Uint32Array.from({ length: finalState.count }, (_, i) => i);
+  const leafBytes = finalState.leaves(all);
+  const leaves = Array.from({ length: finalState.count }, (_, i) => leafBytes.subarray(48 * i, 48 * i + 48));
+  const tRoot = performance.now();
+  const fullRoot = toHex(merkleRoot(leaves));
+  const fullRootMs = performance.now() - tRoot;
+  progress.done();
+  if (fullRoot !== med.stateRoot) throw new Error(`pipeline state root ${med.stateRoot} differs from the sequential reference ${fullRoot}`);
+
+  const baselines = {
+    verifyNodeCryptoOneThread: median(importRuns),
+    verifyNodeCryptoOneThreadCachedKeys: median(cachedRuns),
+    verifySampleSize: sample.n,
+    executeSequentialOneThread: median(execRuns),
+    /** Transactions per second if every block recomputed the whole root (one thread). */
+    stateRootFullRecompute: Math.round((spec.txsPerBlock * 1000) / fullRootMs),
+    stateRootFullRecomputeMs: Number(fullRootMs.toFixed(2)),
+  };
+  const bestVerifyBaseline = Math.max(baselines.verifyNodeCryptoOneThread, baselines.verifyNodeCryptoOneThreadCachedKeys);
+  const speedup = med.tps.endToEnd / bestVerifyBaseline;
+  const report = {
+    tps: { endToEnd: med.tps.endToEnd, verify: med.tps.verify, execute: med.tps.execute, stateRoot: med.tps.stateRoot, decode: med.tps.decode },
+    endToEndOverBestVerifyBaseline: Number(speedup.toFixed(2)),
+    baselines,
+    backend: { requested: backend, ...backends, rules, maxBlocksInFlight },
+    workload: { ...workload.spec, transactions },
+    machine,
+    runs: runStats.map((s) => ({ endToEndTps: s.tps.endToEnd, wallMs: Number(s.wallMs.toFixed(1)) })),
+    stageMs: Object.fromEntries(STAGES.map((s) => [s, Number(med.stageMs[s].toFixed(1))])),
+    wallMs: Number(med.wallMs.toFixed(1)),
+    receipts: med.receipts,
+    stateRoot: med.stateRoot,
+  };
+  if (json) {
+    io.stdout(`${JSON.stringify(report)}\n`);
+    return 0;
+  }
+  const a = backends?.adapter;
+  const lines = [
+    `preexec bench: ${spec.workload}, ${fmt(spec.accounts)} accounts, ${spec.blocks} blocks × ${fmt(spec.txsPerBlock)} transactions, rules ${rules}, seed ${spec.seed}`,
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}, node ${machine.node}`,
+    `backend: verify ${backends?.verify}, state root ${backends?.stateRoot}, execute on ${backends?.executeWorkers} thread(s), ${maxBlocksInFlight} blocks in flight`,
+    `adapter: ${a ? `${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') || 'unnamed'}${a.isSoftware ? ' (software: correctness only, not GPU speed)' : ''}` : 'none (no GPU stage in use)'}`,
+    '',
+    `${pad('pipeline stage', 40)}${lpad('busy s', 10)}${lpad('tx/s', 14)}`,
+    ...STAGES.map((s) => `${pad(s === 'stateRoot' ? 'state root (incremental)' : s, 40)}${lpad((med.stageMs[s] / 1000).toFixed(2), 10)}${lpad(fmt(med.tps[s]), 14)}`),
+    `${pad('end to end', 40)}${lpad((med.wallMs / 1000).toFixed(2), 10)}${lpad(fmt(med.tps.endToEnd), 14)}`,
+    '',
+    `${pad('baseline (same run, same transactions)', 40)}${lpad('', 10)}${lpad('tx/s', 14)}`,
+    `${pad('node:crypto verify, 1 thread', 50)}${lpad(fmt(baselines.verifyNodeCryptoOneThread), 14)}`,
+    `${pad('node:crypto verify, 1 thread, keys cached', 50)}${lpad(fmt(baselines.verifyNodeCryptoOneThreadCachedKeys), 14)}`,
+    `${pad('sequential execute, 1 thread', 50)}${lpad(fmt(baselines.executeSequentialOneThread), 14)}`,
+    `${pad(`full state root per block (${fmt(finalState.count)} leaves, ${baselines.stateRootFullRecomputeMs} ms)`, 50)}${lpad(fmt(baselines.stateRootFullRecompute), 14)}`,
+    '',
+    `end to end = ${speedup.toFixed(2)}× the faster single-thread node:crypto verify (median of ${runs} run(s): ${runStats.map((s) => fmt(s.tps.endToEnd)).join(', ')} tx/s)`,
+    `receipts: ${Object.entries(med.receipts).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; state root ${med.stateRoot}`,
+  ];
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
 }

@@ -28,6 +28,9 @@ export interface StageTimings {
   stateRootMs: number;
 }
 
+/** When each stage of a block ran: [start, end] in performance.now() milliseconds. */
+export type StageSpans = Record<'decode' | 'verify' | 'execute' | 'stateRoot', [start: number, end: number]>;
+
 export interface BlockResult {
   /** 0 for the first block submitted to this pipeline. */
   index: number;
@@ -38,6 +41,8 @@ export interface BlockResult {
   /** State root after this block. */
   stateRoot: Uint8Array;
   timings: StageTimings;
+  /** Stage intervals, for throughput of overlapping stages (benchmarks take their union). */
+  spans: StageSpans;
 }
 
 export class PipelineClosedError extends Error {
@@ -106,19 +111,24 @@ export function createBlockScheduler<Records, Decoded, Executed>(
     if (closed) return Promise.reject(new PipelineClosedError('the pipeline is closed'));
     const index = nextIndex++;
     const timings: StageTimings = { decodeMs: 0, verifyMs: 0, executeMs: 0, stateRootMs: 0 };
+    const spans: StageSpans = { decode: [0, 0], verify: [0, 0], execute: [0, 0], stateRoot: [0, 0] };
     const entered = acquire();
     const decoded = entered.then(() => {
       const early = failedBefore(index);
       if (early) throw early;
       const t0 = now();
       const d = stages.decode(records);
-      timings.decodeMs = now() - t0;
+      const t1 = now();
+      timings.decodeMs = t1 - t0;
+      spans.decode = [t0, t1];
       return d;
     });
     const verdicts = decoded.then(async (d) => {
       const t0 = now();
       const v = await stages.verify(d);
-      timings.verifyMs = now() - t0;
+      const t1 = now();
+      timings.verifyMs = t1 - t0;
+      spans.verify = [t0, t1];
       return v;
     });
     // Both are awaited later, once the previous block has executed; until
@@ -132,7 +142,9 @@ export function createBlockScheduler<Records, Decoded, Executed>(
       if (early) throw early;
       const t0 = now();
       const e = await stages.execute(d, v);
-      timings.executeMs = now() - t0;
+      const t1 = now();
+      timings.executeMs = t1 - t0;
+      spans.execute = [t0, t1];
       return { d, v, e };
     });
     executeTail = executed.catch((error) => recordFailure(index, error));
@@ -142,9 +154,11 @@ export function createBlockScheduler<Records, Decoded, Executed>(
       if (early) throw early;
       const t0 = now();
       const stateRoot = Uint8Array.from(await stages.commit(e));
-      timings.stateRootMs = now() - t0;
+      const t1 = now();
+      timings.stateRootMs = t1 - t0;
+      spans.stateRoot = [t0, t1];
       const { validity, receipts } = stages.outcome(d, v, e);
-      return { index, validity, receipts, stateRoot, timings } satisfies BlockResult;
+      return { index, validity, receipts, stateRoot, timings, spans } satisfies BlockResult;
     });
     commitTail = committed.catch((error) => recordFailure(index, error));
     lastRoot = committed.then((r) => r.stateRoot);

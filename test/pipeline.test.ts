@@ -1,0 +1,141 @@
+import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { batchItem, type SignatureBatch } from '../src/ed25519/batch.js';
+import { decodeBlock, validityFromVerdicts } from '../src/exec/decode.js';
+import { executeSequential } from '../src/exec/executor.js';
+import { toHex } from '../src/hex.js';
+import { merkleRoot } from '../src/merkle/reference.js';
+import { createPipeline, type BlockResult, type SignatureVerifier, type StateTree } from '../src/pipeline/pipeline.js';
+import { stateFromGenesis } from '../src/state/genesis.js';
+import type { BlockRecords } from '../src/tx/transaction.js';
+import { generateWorkload, type Workload, type WorkloadSpec } from '../src/workload/generate.js';
+import { nodeSigner } from '../src/workload/signer-node.js';
+
+// Oracles, independent of the pipeline: ref10 is exactly node's crypto.verify
+// (SPEC §1); the state root is recomputed from scratch over every account.
+const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+function oracleVerdicts(batch: SignatureBatch): Uint8Array {
+  const n = batch.messageOffsets.length - 1;
+  return Uint8Array.from({ length: n }, (_, i) => {
+    const { publicKey, signature, message } = batchItem(batch, i);
+    try {
+      return nodeVerify(null, message, createPublicKey({ key: Buffer.concat([SPKI, publicKey]), format: 'der', type: 'spki' }), signature) ? 1 : 0;
+    } catch {
+      return 0; // a key that does not decode: invalid
+    }
+  });
+}
+
+/** Applies blocks one at a time with the sequential executor; roots recomputed from scratch. */
+function sequentialReference(w: Pick<Workload, 'genesis'>, blocks: readonly BlockRecords[]): { receipts: string[]; validity: string[]; roots: string[] } {
+  const state = stateFromGenesis(w.genesis);
+  const out = { receipts: [] as string[], validity: [] as string[], roots: [] as string[] };
+  for (const records of blocks) {
+    const d = decodeBlock(records);
+    const validity = validityFromVerdicts(d, oracleVerdicts(d.batch));
+    const r = executeSequential(state, d, validity);
+    const all = Uint32Array.from({ length: state.count }, (_, i) => i);
+    const leaves = state.leaves(all);
+    out.receipts.push(toHex(r.receipts));
+    out.validity.push(toHex(validity));
+    out.roots.push(toHex(merkleRoot(Array.from({ length: state.count }, (_, i) => leaves.subarray(48 * i, 48 * i + 48)))));
+  }
+  return out;
+}
+
+/** Malformed records mixed in: a short record, a wrong version, an empty one (SPEC §4: receipts, not errors). */
+function withMalformed(block: BlockRecords): BlockRecords {
+  const records: Uint8Array[] = [];
+  for (let i = 0; i < block.count; i++) records.push(block.bytes.slice(block.offsets[i], block.offsets[i + 1]));
+  const wrongVersion = records[0].slice();
+  wrongVersion[64] = 2;
+  records.splice(1, 0, records[0].subarray(0, 100), wrongVersion, new Uint8Array(0));
+  const bytes = new Uint8Array(records.reduce((s, r) => s + r.length, 0));
+  const offsets = new Uint32Array(records.length + 1);
+  records.forEach((r, i) => { bytes.set(r, offsets[i]); offsets[i + 1] = offsets[i] + r.length; });
+  return { bytes, offsets, count: records.length };
+}
+
+const injected = (): { verifier: SignatureVerifier; createStateTree: () => Promise<StateTree> } => ({
+  verifier: { backend: 'cpu', verify: async (b) => oracleVerdicts(b), destroy() {} },
+  createStateTree: async () => {
+    const leaves: Uint8Array[] = [];
+    return {
+      get size() { return leaves.length; },
+      backend: 'cpu',
+      async setLeaves(indices, data) { indices.forEach((i, k) => { leaves[i] = data.slice(48 * k, 48 * k + 48); }); },
+      async root() { return merkleRoot(leaves); },
+      destroy() {},
+    };
+  },
+});
+
+const spec = (over: Partial<WorkloadSpec>): WorkloadSpec => ({ workload: 'uniform', accounts: 24, txsPerBlock: 60, blocks: 6, seed: 11, ...over });
+const collect = (rs: BlockResult[]) => ({ receipts: rs.map((r) => toHex(r.receipts)), validity: rs.map((r) => toHex(r.validity)), roots: rs.map((r) => toHex(r.stateRoot)) });
+
+describe('pipeline (stages injected: oracle verifier, from-scratch tree)', () => {
+  for (const workload of ['uniform', 'hot', 'bad-sigs', 'new-accounts'] as const) {
+    it(`${workload}: overlapped blocks == one at a time == sequential reference == intended receipts`, async () => {
+      const w = await generateWorkload(spec({ workload, badSigPercent: workload === 'bad-sigs' ? 20 : undefined }), { signer: nodeSigner });
+      const blocks = w.blocks.map((b, i) => (i === 2 ? withMalformed(b) : b));
+      const want = sequentialReference(w, blocks);
+      // The generator's own intent agrees where no malformed record was inserted.
+      for (const b of [0, 1, 3, 4, 5]) expect(want.receipts[b]).toBe(toHex(w.intended[b]));
+      expect(want.receipts[2].slice(2, 8)).toBe('010101'); // the three malformed records
+      for (const maxBlocksInFlight of [1, 3]) {
+        for (const workers of [1, 2]) {
+          const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers, maxBlocksInFlight, ...injected() });
+          const results = await Promise.all(blocks.map((b) => p.submit(b)));
+          expect(collect(results), `in flight ${maxBlocksInFlight}, workers ${workers}`).toEqual(want);
+          expect(toHex(await p.stateRoot())).toBe(want.roots[want.roots.length - 1]);
+          await p.close();
+        }
+      }
+    });
+  }
+
+  it('process() pulls blocks lazily and yields them in order', async () => {
+    const w = await generateWorkload(spec({ blocks: 8, txsPerBlock: 20 }), { signer: nodeSigner });
+    const want = sequentialReference(w, w.blocks);
+    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, maxBlocksInFlight: 2, ...injected() });
+    let pulled = 0;
+    let maxAhead = 0;
+    const results: BlockResult[] = [];
+    async function* source() { for (const b of w.blocks) { pulled++; yield b; } }
+    for await (const r of p.process(source())) {
+      results.push(r);
+      maxAhead = Math.max(maxAhead, pulled - results.length);
+    }
+    expect(collect(results)).toEqual(want);
+    expect(maxAhead).toBeLessThanOrEqual(2);
+    await p.close();
+    await expect(p.submit(w.blocks[0])).rejects.toThrow(/closed/);
+  });
+
+  it('fails a block whose verifier fails, and every later block; close still releases everything', async () => {
+    const w = await generateWorkload(spec({ blocks: 4, txsPerBlock: 10 }), { signer: nodeSigner });
+    let calls = 0;
+    let destroyed = 0;
+    const stages = injected();
+    const p = await createPipeline({
+      genesis: w.genesis, rules: 'ref10', workers: 1,
+      verifier: { backend: 'cpu', async verify(b) { if (++calls === 2) throw new Error('GPU device lost'); return oracleVerdicts(b); }, destroy() { destroyed++; } },
+      createStateTree: stages.createStateTree,
+    });
+    const settled = await Promise.allSettled(w.blocks.map((b) => p.submit(b)));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect((settled[1] as PromiseRejectedResult).reason.message).toMatch(/GPU device lost/);
+    expect((settled[3] as PromiseRejectedResult).reason.message).toMatch(/block 3 not applied: block 1 failed/);
+    await p.close();
+    expect(destroyed).toBe(0); // an injected verifier stays the caller's
+  });
+
+  it('refuses bad options by name', async () => {
+    const w = await generateWorkload(spec({ blocks: 1, txsPerBlock: 2 }), { signer: nodeSigner });
+    await expect(createPipeline({ genesis: w.genesis, rules: 'ref10', maxBlocksInFlight: 0, ...injected() })).rejects.toThrow(/maxBlocksInFlight/);
+    await expect(createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 0, ...injected() })).rejects.toThrow(/workers/);
+    await expect(createPipeline({ genesis: w.genesis, rules: 'ref10', backend: 'gpu' as never, ...injected() })).rejects.toThrow(/backend/);
+  });
+});
+
+afterAll(() => undefined);
