@@ -13,6 +13,10 @@ export interface CpuVerifierOptions {
   workers?: number;
   /** Default: 'node' (node:crypto) in Node, 'noble' elsewhere. */
   engine?: CpuEngine;
+  /** Items per job at most (default 65536); smaller values exercise the splitting in tests. */
+  segmentItems?: number;
+  /** Use a SharedArrayBuffer job (default: when the runtime allows); false forces copied ranges. */
+  shareMemory?: boolean;
 }
 
 export interface CpuVerifier {
@@ -45,6 +49,10 @@ export async function createCpuVerifier(options: CpuVerifierOptions = {}): Promi
   const size = options.workers ?? await defaultWorkerCount();
   const engine = options.engine ?? defaultEngine();
   if (engine !== 'node' && engine !== 'noble') throw new RangeError(`unknown CPU engine ${JSON.stringify(engine)}`);
+  const segmentItems = options.segmentItems ?? SEGMENT_ITEMS;
+  if (!Number.isInteger(segmentItems) || segmentItems < 1) throw new RangeError(`segmentItems must be a positive integer, got ${segmentItems}`);
+  const share = options.shareMemory ?? canShare;
+  if (share && !canShare) throw new Error('SharedArrayBuffer is not available here (a browser page needs cross-origin isolation)');
   const pool: WorkerPool<CpuVerifyWorkerApi> = await createWorkerPool<CpuVerifyWorkerApi>(siblingModule('verify-worker', import.meta.url), size);
 
   let destroyed = false;
@@ -56,7 +64,7 @@ export async function createCpuVerifier(options: CpuVerifierOptions = {}): Promi
     const n = end - start;
     const base = batch.messageOffsets[start];
     const messagesLength = batch.messageOffsets[end] - base;
-    if (canShare) {
+    if (share) {
       const layout = sharedLayout(n, messagesLength);
       const buffer = new SharedArrayBuffer(layout.byteLength);
       const { columns, results } = sharedViews(buffer, n, messagesLength);
@@ -109,9 +117,9 @@ export async function createCpuVerifier(options: CpuVerifierOptions = {}): Promi
       const out = new Uint8Array(n);
       let start = 0;
       while (start < n) {
-        // A segment ends at SEGMENT_ITEMS items or SEGMENT_MESSAGE_BYTES of
+        // A segment ends at segmentItems items or SEGMENT_MESSAGE_BYTES of
         // messages, whichever first; it always holds at least one item.
-        let end = Math.min(n, start + SEGMENT_ITEMS);
+        let end = Math.min(n, start + segmentItems);
         const limit = batch.messageOffsets[start] + SEGMENT_MESSAGE_BYTES;
         if (batch.messageOffsets[end] > limit) {
           let lo = start + 1, hi = end;
