@@ -1,6 +1,96 @@
+// `preexec run --genesis FILE --block FILE [--block FILE ...] [--rules R]
+// [--backend auto|webgpu|cpu] [--workers N] [--json]` (SPEC §6): applies the
+// blocks in order — verify signatures, execute, update the state root — and
+// prints the final root and every block's receipts. All input is read and
+// checked before any work, and nothing reaches stdout unless every block ran.
 import type { CommandIo } from '../cli.js';
+import { parseFlags, readInputFile, UsageError } from './args.js';
+import { RULE_SETS } from '../ed25519/batch.js';
+import { DEFAULT_RULES, createVerifier, type Verifier } from '../ed25519/verifier.js';
+import { acquireGpu, type GpuContext } from '../gpu/device.js';
+import { createIncrementalMerkleTree } from '../merkle/incremental.js';
+import { defaultWorkerCount } from '../pool/worker-pool.js';
+import { parseBlock, type BlockRecords } from '../tx/transaction.js';
+import { toHex } from '../hex.js';
+import { GenesisFormatError, parseGenesis, stateFromGenesis } from '../state/genesis.js';
+import { ACCOUNT_BYTES } from '../state/account-state.js';
+import { createStateRoot, type StateRoot } from '../state/state-root.js';
+import { decodeBlock, validityFromVerdicts } from '../exec/decode.js';
+import { createExecutor, type Executor } from '../exec/executor.js';
+import { RECEIPT_NAMES } from '../exec/apply.js';
 
-// Placeholder until this command lands; it fails loudly rather than pretending.
-export async function runCommand(_argv: string[], _io: CommandIo): Promise<number> {
-  throw new Error('preexec run is not implemented yet');
+const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
+
+export async function runCommand(argv: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags(argv, { values: ['genesis', 'rules', 'backend', 'workers'], repeatable: ['block'], switches: ['json'] });
+  const genesisPath = flags.required('genesis');
+  const blockPaths = flags.all('block');
+  if (blockPaths.length === 0) throw new UsageError('missing --block (at least one block file)');
+  // The same default as `preexec verify`, so both commands accept the same signatures.
+  const rules = flags.choice('rules', RULE_SETS, DEFAULT_RULES);
+  const backend = flags.choice('backend', BACKENDS, 'auto');
+  const workers = flags.positiveInt('workers', await defaultWorkerCount());
+
+  const genesisBytes = await readInputFile(genesisPath, '--genesis');
+  let genesisText: string;
+  try {
+    genesisText = new TextDecoder('utf-8', { fatal: true }).decode(genesisBytes);
+  } catch {
+    throw new GenesisFormatError(`${genesisPath}: not UTF-8 text`);
+  }
+  const genesis = parseGenesis(genesisText, genesisPath);
+  const blocks: BlockRecords[] = [];
+  for (const path of blockPaths) blocks.push(parseBlock(await readInputFile(path, '--block'), path));
+
+  let ctx: GpuContext | undefined;
+  let verifier: Verifier | undefined;
+  let executor: Executor | undefined;
+  let root: StateRoot | undefined;
+  try {
+    if (backend === 'webgpu') {
+      ctx = await acquireGpu();
+    } else if (backend === 'auto') {
+      // 'auto' lets the verifier decide (it never picks a software adapter
+      // over the CPU); the state root follows the verifier's choice.
+      try { ctx = await acquireGpu(); } catch { ctx = undefined; }
+    }
+    verifier = await createVerifier({ rules, backend, device: ctx, workers });
+    const treeBackend = verifier.backend === 'webgpu' && ctx ? 'webgpu' : 'cpu';
+    const state = stateFromGenesis(genesis);
+    root = await createStateRoot(state, await createIncrementalMerkleTree({ backend: treeBackend, leafSize: ACCOUNT_BYTES, device: ctx }));
+    executor = await createExecutor(state, { workers });
+
+    const receipts: Uint8Array[] = [];
+    for (const records of blocks) {
+      const decoded = decodeBlock(records);
+      const validity = validityFromVerdicts(decoded, await verifier.verify(decoded.batch));
+      const out = await executor.execute(decoded, validity);
+      await root.update(out.touched, out.leaves);
+      receipts.push(out.receipts);
+    }
+    const stateRoot = toHex(await root.root());
+    const transactions = blocks.reduce((n, b) => n + b.count, 0);
+    if (flags.has('json')) {
+      io.stdout(`${JSON.stringify({
+        stateRoot, receipts: receipts.map(toHex), backend: verifier.backend, accounts: state.count, transactions, rules, workers,
+      })}\n`);
+    } else {
+      let text = '';
+      receipts.forEach((r, b) => {
+        const counts = new Array<number>(RECEIPT_NAMES.length).fill(0);
+        for (const code of r) counts[code]++;
+        const parts = counts.map((c, code) => (c > 0 ? `${c} ${RECEIPT_NAMES[code]}` : '')).filter(Boolean);
+        text += `block ${b} (${blockPaths[b]}): ${r.length} transaction${r.length === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}\n`;
+      });
+      text += `state root ${stateRoot}\n`;
+      text += `${state.count} accounts after ${transactions} transactions; ${rules} signatures on ${verifier.backend}, ${workers} worker${workers === 1 ? '' : 's'}\n`;
+      io.stdout(text);
+    }
+    return 0;
+  } finally {
+    await executor?.destroy();
+    await verifier?.destroy();
+    root?.destroy();
+    ctx?.destroy();
+  }
 }
