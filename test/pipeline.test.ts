@@ -1,5 +1,5 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { batchItem, type SignatureBatch } from '../src/ed25519/batch.js';
 import { decodeBlock, validityFromVerdicts } from '../src/exec/decode.js';
 import { executeSequential } from '../src/exec/executor.js';
@@ -138,4 +138,42 @@ describe('pipeline (stages injected: oracle verifier, from-scratch tree)', () =>
   });
 });
 
-afterAll(() => undefined);
+describe('pipeline with its real stages', () => {
+  // Receipts and roots == the sequential reference, for each backend; every
+  // rule set gives the same answer here because the workload's signatures are
+  // either honest or bit-flipped (valid resp. invalid under all three).
+  it('cpu backend, 2 workers, zip215 and solana: bad-sigs + new accounts + malformed records', async () => {
+    for (const [workload, rules] of [['bad-sigs', 'zip215'], ['new-accounts', 'solana']] as const) {
+      const w = await generateWorkload(spec({ workload, txsPerBlock: 50, blocks: 4 }), { signer: nodeSigner });
+      const blocks = w.blocks.map((b, i) => (i === 1 ? withMalformed(b) : b));
+      const want = sequentialReference(w, blocks);
+      const p = await createPipeline({ genesis: w.genesis, rules, backend: 'cpu', workers: 2, maxBlocksInFlight: 2 });
+      try {
+        expect(p.backends).toMatchObject({ verify: 'cpu', stateRoot: 'cpu' });
+        const results: BlockResult[] = [];
+        for await (const r of p.process(blocks)) results.push(r);
+        expect(collect(results)).toEqual(want);
+        // The signature stage alone, as a node's sigverify would call it.
+        const d = decodeBlock(blocks[0]);
+        expect(toHex(await p.verify(d.batch))).toBe(toHex(oracleVerdicts(d.batch)));
+      } finally {
+        await p.close();
+      }
+    }
+  });
+
+  it('webgpu backend (SwiftShader here): GPU verify and GPU state root == sequential reference', async () => {
+    const w = await generateWorkload(spec({ workload: 'bad-sigs', accounts: 12, txsPerBlock: 24, blocks: 3 }), { signer: nodeSigner });
+    const blocks = w.blocks.map((b, i) => (i === 1 ? withMalformed(b) : b));
+    const want = sequentialReference(w, blocks);
+    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', backend: 'webgpu', workers: 1 });
+    try {
+      expect(p.backends).toMatchObject({ verify: 'webgpu', stateRoot: 'webgpu' });
+      expect(p.backends.adapter?.runtime).toBe('node-dawn');
+      const results = await Promise.all(blocks.map((b) => p.submit(b)));
+      expect(collect(results)).toEqual(want);
+    } finally {
+      await p.close();
+    }
+  });
+});
