@@ -1,0 +1,180 @@
+// Host of the WGSL ed25519 batch verifier: two passes per chunk (challenge
+// hashing, then curve work) and one readback. GPU plumbing only; the
+// cryptography is in shaders/*.wgsl, its constants in ./constants.ts.
+import { type GpuContext, raceDeviceLoss } from '../../gpu/device.js';
+import { loadShaders } from '../../gpu/shader-source.js';
+import { createStaging, planChunks, workgroupGrid, type Staging } from '../../gpu/staging.js';
+import { type RuleSet, type SignatureBatch, RULE_SETS, validateBatch, sliceBatch } from '../batch.js';
+import { baseTable, wgslConstants } from './constants.js';
+
+/** Bits of the per-item verdict mask the curve pass writes. */
+export const VERDICT_BIT: Readonly<Record<RuleSet, number>> = { zip215: 1, ref10: 2, solana: 4 };
+
+export const WORKGROUP_SIZE = 64;
+
+/** Shader files per pass, in concatenation order (WGSL has no include). */
+export const HASH_SHADERS = ['sha512', 'scalar25519', 'ed25519_verify_hash'] as const;
+export const CURVE_SHADERS = ['field25519', 'scalar25519', 'edwards25519', 'ed25519_verify_curve'] as const;
+
+export interface GpuVerifyKernelOptions {
+  /** Cap on items per dispatch (besides the device's own limits). Default 65536. */
+  maxItemsPerDispatch?: number;
+}
+
+export interface GpuVerifyKernel {
+  /** One byte per item, 1 = valid under `rules`, in input order. */
+  verify(batch: SignatureBatch, rules: RuleSet): Promise<Uint8Array>;
+  /** One byte per item: bit 0 zip215, bit 1 ref10, bit 2 solana (see VERDICT_BIT). */
+  verifyAll(batch: SignatureBatch): Promise<Uint8Array>;
+  destroy(): void;
+}
+
+interface Pipelines {
+  hash: GPUComputePipeline;
+  curve: GPUComputePipeline;
+  /** Milliseconds from the first request to both pipelines being ready. */
+  compileMs: number;
+}
+
+// Compiled once per device; every kernel on that device shares them.
+const pipelineCache = new WeakMap<GPUDevice, Promise<Pipelines>>();
+
+/** The WGSL source of each pass (generated constants first). */
+export async function verifyShaderSources(): Promise<{ hash: string; curve: string }> {
+  const [hash, curve] = await Promise.all([loadShaders(HASH_SHADERS), loadShaders(CURVE_SHADERS)]);
+  return {
+    hash: wgslConstants(['sha512', 'scalar']) + hash,
+    curve: wgslConstants(['field', 'scalar']) + curve,
+  };
+}
+
+async function compile(device: GPUDevice, label: string, code: string, entryPoint: string): Promise<GPUComputePipeline> {
+  const module = device.createShaderModule({ label, code });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length > 0) {
+    throw new Error(`${label}: WGSL compilation failed: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+  }
+  return device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint } });
+}
+
+/** The two pipelines for `device`, compiled on first use and cached. */
+export function verifyPipelines(device: GPUDevice): Promise<Pipelines> {
+  let p = pipelineCache.get(device);
+  if (!p) {
+    p = (async () => {
+      const t0 = performance.now();
+      const src = await verifyShaderSources();
+      const [hash, curve] = await Promise.all([
+        compile(device, 'ed25519_verify_hash', src.hash, 'hash_challenges'),
+        compile(device, 'ed25519_verify_curve', src.curve, 'verify_curve'),
+      ]);
+      return { hash, curve, compileMs: performance.now() - t0 };
+    })();
+    // A failed compile is not cached: the next call reports it again.
+    p.catch(() => pipelineCache.delete(device));
+    pipelineCache.set(device, p);
+  }
+  return p;
+}
+
+export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOptions = {}): GpuVerifyKernel {
+  const { device } = ctx;
+  const maxItems = opts.maxItemsPerDispatch ?? 65536;
+  if (!Number.isInteger(maxItems) || maxItems < 1) throw new RangeError(`maxItemsPerDispatch must be a positive integer, got ${maxItems}`);
+  const staging: Staging = createStaging(ctx);
+  const table = baseTable();
+  const tableBuffer = device.createBuffer({ label: 'ed25519 base table', size: table.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(tableBuffer, 0, table.buffer as ArrayBuffer, table.byteOffset, table.byteLength);
+  let destroyed = false;
+
+  async function runChunk(pl: Pipelines, chunk: SignatureBatch): Promise<Uint8Array> {
+    const n = chunk.messageOffsets.length - 1;
+    const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
+    const [gx, gy] = workgroupGrid(Math.ceil(n / WORKGROUP_SIZE), maxPerDim);
+    // Buffers are per call (not pooled): calls in flight at once must not
+    // share an input or output buffer across an await.
+    const make = (label: string, data: ArrayBufferView | null, size: number) => {
+      const buf = device.createBuffer({ label, size: Math.max(4, (size + 3) & ~3), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+      if (data && data.byteLength > 0) {
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        const whole = bytes.length & ~3;
+        if (whole > 0) device.queue.writeBuffer(buf, 0, bytes.buffer, bytes.byteOffset, whole);
+        if (whole < bytes.length) {
+          const tail = new Uint8Array(4);
+          tail.set(bytes.subarray(whole));
+          device.queue.writeBuffer(buf, whole, tail);
+        }
+      }
+      return buf;
+    };
+    const keys = make('ed25519 keys', chunk.publicKeys, chunk.publicKeys.length);
+    const sigs = make('ed25519 signatures', chunk.signatures, chunk.signatures.length);
+    const msgs = make('ed25519 messages', chunk.messages, chunk.messages.length);
+    const offs = make('ed25519 offsets', chunk.messageOffsets, chunk.messageOffsets.byteLength);
+    const params = make('ed25519 params', new Uint32Array([n]), 4);
+    const ks = make('ed25519 challenges', null, 32 * n);
+    const out = make('ed25519 verdicts', null, 4 * n);
+    const buffers = [keys, sigs, msgs, offs, params, ks, out];
+    try {
+      const bind = (pipeline: GPUComputePipeline, resources: GPUBuffer[]) => device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+      const encoder = device.createCommandEncoder({ label: 'ed25519 verify' });
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pl.hash);
+      pass.setBindGroup(0, bind(pl.hash, [keys, sigs, msgs, offs, ks, params]));
+      pass.dispatchWorkgroups(gx, gy);
+      pass.setPipeline(pl.curve);
+      pass.setBindGroup(0, bind(pl.curve, [keys, sigs, ks, tableBuffer, out, params]));
+      pass.dispatchWorkgroups(gx, gy);
+      pass.end();
+      const [words] = await staging.submitAndRead(encoder, [{ buffer: out, offset: 0, size: 4 * n }]);
+      const masks = new Uint32Array(words.buffer, words.byteOffset, n);
+      return Uint8Array.from(masks);
+    } finally {
+      for (const b of buffers) b.destroy();
+    }
+  }
+
+  async function verifyAll(batch: SignatureBatch): Promise<Uint8Array> {
+    if (destroyed) throw new Error('ed25519 GPU kernel: used after destroy()');
+    // A structurally broken batch fails here, before anything runs.
+    validateBatch(batch);
+    const n = batch.messageOffsets.length - 1;
+    const result = new Uint8Array(n);
+    if (n === 0) return result;
+    const pl = await raceDeviceLoss(ctx, verifyPipelines(device));
+    const chunks = planChunks({
+      count: n,
+      fixedBytesPerItem: [32, 64, 32, 4],
+      variableOffsets: batch.messageOffsets,
+      workgroupSize: WORKGROUP_SIZE,
+      grid2d: true,
+      maxItemsPerChunk: maxItems,
+    }, staging.limits);
+    // Chunks go to the queue back to back; the queue orders them.
+    const parts = chunks.map((c) => raceDeviceLoss(ctx, runChunk(pl, sliceBatch(batch, c.start, c.end))));
+    const done = await Promise.all(parts);
+    chunks.forEach((c, i) => result.set(done[i], c.start));
+    return result;
+  }
+
+  return {
+    verifyAll,
+    async verify(batch, rules) {
+      if (!RULE_SETS.includes(rules)) throw new RangeError(`unknown rule set ${JSON.stringify(rules)} (expected one of ${RULE_SETS.join(', ')})`);
+      const masks = await verifyAll(batch);
+      const bit = VERDICT_BIT[rules];
+      for (let i = 0; i < masks.length; i++) masks[i] = (masks[i] & bit) !== 0 ? 1 : 0;
+      return masks;
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      tableBuffer.destroy();
+      staging.destroy();
+    },
+  };
+}
