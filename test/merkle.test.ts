@@ -9,6 +9,7 @@ import { main } from '../src/cli.js';
 import { fromHex, toHex } from '../src/hex.js';
 import { createMerkleHasher, createIncrementalMerkleTree, inclusionProof, leafHash, merkleRoot, proofPositions, verifyInclusion } from '../src/merkle/index.js';
 import { PARALLEL_MIN_LEAVES } from '../src/merkle/cpu.js';
+import { seeded } from './merkle-support.js';
 import vectors from './vectors/rfc6962.json' with { type: 'json' };
 
 const sha = (...parts: Uint8Array[]) => { const h = createHash('sha256'); parts.forEach((p) => h.update(p)); return new Uint8Array(h.digest()); };
@@ -33,11 +34,6 @@ function rfcPath(m: number, d: Uint8Array[]): Uint8Array[] {
 /** Left/right turns of PATH(m, D[n]): which side each sibling is on, bottom up. */
 function shape(m: number, n: number): string {
   return proofPositions(m, n).map(([level, node]) => (node < Math.floor(m / 2 ** level) ? 'L' : 'R')).join('');
-}
-
-export function seeded(seed: number) {
-  let s = seed >>> 0;
-  return (n: number) => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return Math.floor((s / 2 ** 32) * n); };
 }
 
 const randomLeaves = (rnd: (n: number) => number, n: number, maxLen: number) =>
