@@ -22,86 +22,31 @@ fn fe_small(v: u32) -> Fe {
   return r;
 }
 
-// Input limbs < 2^31 (any value); output loose.
-// After the ripple, c < 2^18 + 1 is the multiple of 2^260 (fold ×608 into
-// limb 0, < 2^27.3); two more ripple steps leave limb 0 and 1 at 13 bits and
-// add at most 3 to limb 2 (limb 1 < 2^13 + 2^14.3 before its carry).
-fn fe_carry(a: Fe) -> Fe {
-  var r = a;
-  var c = 0u;
-  for (var i = 0u; i < 20u; i++) {
-    let v = r[i] + c;
-    r[i] = v & FE_MASK;
-    c = v >> 13u;
-  }
-  let v0 = r[0] + c * 608u;
-  r[0] = v0 & FE_MASK;
-  let v1 = r[1] + (v0 >> 13u);
-  r[1] = v1 & FE_MASK;
-  r[2] = r[2] + (v1 >> 13u);
-  return r;
-}
-
-// Loose + loose: limbs < 2^15, then carried.
-fn fe_add(a: Fe, b: Fe) -> Fe {
-  var r: Fe;
-  for (var i = 0u; i < 20u; i++) { r[i] = a[i] + b[i]; }
-  return fe_carry(r);
-}
-
-// a + 64p − b limb by limb: every FE_SUB_BIAS limb ≥ 16320 > 9216 > b's limb,
-// so no limb underflows, and each stays < 9216 + 2^19.
-fn fe_sub(a: Fe, b: Fe) -> Fe {
-  var r: Fe;
-  for (var i = 0u; i < 20u; i++) { r[i] = a[i] + FE_SUB_BIAS[i] - b[i]; }
-  return fe_carry(r);
-}
+// fe_carry, fe_add, fe_sub, fe_mul and fe_sq are generated straight-line
+// code (src/ed25519/gpu/field-codegen.ts) prepended to this file; what they
+// compute, and why it cannot overflow:
+//
+// fe_carry (input limbs < 2^31, output loose): a ripple leaves 13-bit limbs
+// and c < 2^19, the multiple of 2^260 on top; c·608 (< 2^28.3) folds into
+// limb 0, and two more ripple steps leave limbs 0 and 1 at 13 bits and add at
+// most 5 to limb 2.
+//
+// fe_add: loose + loose has limbs < 2^15, then fe_carry.
+//
+// fe_sub: a + 64p − b limb by limb, 64p written limb by limb without carries
+// (FE_SUB_BIAS, every limb ≥ 64·255 = 16320 > 9216 > any loose limb of b), so
+// no limb underflows and each stays < 9216 + 2^19; then fe_carry.
+//
+// fe_mul: schoolbook columns t[k] = Σ a_i·b_j (i + j = k) < 2^30.66. Column
+// k ≥ 20 sits at 2^(13k) = 2^260·2^(13(k−20)) ≡ 608·2^(13(k−20)): its low 13
+// bits fold into limb k−20 and its high part (< 2^17.7) into limb k−19, so
+// each limb is < 1 698 693 120 + 8191·608 + 207 360·608 < 2^31 before fe_carry.
+//
+// fe_sq: the same columns with each cross product once, doubled (the half-sum
+// is below half the bound, so doubling cannot overflow).
 
 fn fe_neg(a: Fe) -> Fe {
   return fe_sub(Fe(), a);
-}
-
-// Product scanning, folding as it goes: column k ≥ 20 sits at 2^(13k) =
-// 2^260·2^(13(k−20)) ≡ 608·2^(13(k−20)), so its low 13 bits fold into limb
-// k−20 and its high part (< 2^17.7) into limb k−19. Each result limb is then
-// < 1 698 693 120 + 8191·608 + 207 360·608 < 2^31 before fe_carry. No
-// 39-column scratch array: the high part of column k + 19 is carried from
-// the previous iteration.
-fn fe_mul(a: Fe, b: Fe) -> Fe {
-  var r: Fe;
-  var prev_hi = 0u;
-  for (var k = 0u; k < 20u; k++) {
-    var lo = 0u;
-    for (var i = 0u; i <= k; i++) { lo = lo + a[i] * b[k - i]; }
-    // Column k + 20: i + j = k + 20 with i, j ≤ 19.
-    var hi = 0u;
-    for (var i = k + 1u; i < 20u; i++) { hi = hi + a[i] * b[k + 20u - i]; }
-    r[k] = lo + (hi & FE_MASK) * 608u + prev_hi * 608u;
-    prev_hi = hi >> 13u;
-  }
-  return fe_carry(r);
-}
-
-// fe_mul(a, a) with each cross product computed once: the half-sum of a
-// column is below half the bound above, so doubling it cannot overflow.
-fn fe_sq(a: Fe) -> Fe {
-  var r: Fe;
-  var prev_hi = 0u;
-  for (var k = 0u; k < 20u; k++) {
-    var lo = 0u;
-    for (var i = 0u; 2u * i < k; i++) { lo = lo + a[i] * a[k - i]; }
-    lo = 2u * lo;
-    if ((k & 1u) == 0u) { lo = lo + a[k >> 1u] * a[k >> 1u]; }
-    let c = k + 20u;
-    var hi = 0u;
-    for (var i = k + 1u; 2u * i < c; i++) { hi = hi + a[i] * a[c - i]; }
-    hi = 2u * hi;
-    // c ≤ 38 when even, so the square term's index stays ≤ 19.
-    if ((c & 1u) == 0u) { hi = hi + a[c >> 1u] * a[c >> 1u]; }
-    r[k] = lo + (hi & FE_MASK) * 608u + prev_hi * 608u;
-    prev_hi = hi >> 13u;
-  }
-  return fe_carry(r);
 }
 
 // Strict ripple: limbs < 2^15 in, 13-bit limbs out, and the carry out of limb 19.

@@ -6,6 +6,7 @@ import { loadShaders } from '../../gpu/shader-source.js';
 import { createStaging, planChunks, workgroupGrid, type Staging } from '../../gpu/staging.js';
 import { type RuleSet, type SignatureBatch, RULE_SETS, validateBatch, sliceBatch } from '../batch.js';
 import { baseTable, wgslConstants } from './constants.js';
+import { wgslFieldCore } from './field-codegen.js';
 
 /** Bits of the per-item verdict mask the curve pass writes. */
 export const VERDICT_BIT: Readonly<Record<RuleSet, number>> = { zip215: 1, ref10: 2, solana: 4 };
@@ -44,7 +45,7 @@ export async function verifyShaderSources(): Promise<{ hash: string; curve: stri
   const [hash, curve] = await Promise.all([loadShaders(HASH_SHADERS), loadShaders(CURVE_SHADERS)]);
   return {
     hash: wgslConstants(['sha512', 'scalar']) + hash,
-    curve: wgslConstants(['field', 'scalar']) + curve,
+    curve: wgslConstants(['field', 'scalar']) + wgslFieldCore() + curve,
   };
 }
 
