@@ -53,6 +53,10 @@ export interface PipelineOptions {
   rules?: RuleSet;
   /** Where signatures are verified and the state root hashed. Default 'auto'. */
   backend?: Backend;
+  /** Overrides `backend` for the signature stage alone. */
+  verifyBackend?: Backend;
+  /** Overrides `backend` for the state root alone ('auto': wherever the verifier runs). */
+  stateRootBackend?: Backend;
   /** Threads for the verifier's CPU pool and the executor. Default: every core. */
   workers?: number;
   /** A GPU device to share; otherwise the pipeline acquires one when a stage needs it, and destroys it on close. */
@@ -102,9 +106,14 @@ interface Executed {
 }
 
 export async function createPipeline(options: PipelineOptions): Promise<Pipeline> {
-  const backend = options.backend ?? 'auto';
   const rules = options.rules ?? DEFAULT_RULES;
-  if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') throw new RangeError(`backend must be auto|webgpu|cpu, got ${JSON.stringify(backend)}`);
+  const checkBackend = (name: string, b: Backend): Backend => {
+    if (b !== 'auto' && b !== 'webgpu' && b !== 'cpu') throw new RangeError(`${name} must be auto|webgpu|cpu, got ${JSON.stringify(b)}`);
+    return b;
+  };
+  const backend = checkBackend('backend', options.backend ?? 'auto');
+  const verifyBackend = checkBackend('verifyBackend', options.verifyBackend ?? backend);
+  const rootBackend = checkBackend('stateRootBackend', options.stateRootBackend ?? backend);
   const maxBlocksInFlight = options.maxBlocksInFlight ?? DEFAULT_MAX_BLOCKS_IN_FLIGHT;
   if (!Number.isInteger(maxBlocksInFlight) || maxBlocksInFlight < 1) throw new RangeError(`maxBlocksInFlight must be a positive integer, got ${maxBlocksInFlight}`);
   const workers = options.workers;
@@ -124,7 +133,8 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     // Dawn keeps a core busy while a device lives, and here every core verifies.
     let device = options.device;
     let ownedDevice: GpuContext | undefined;
-    if (!device && backend !== 'cpu' && !options.verifier) {
+    const verifierMayUseGpu = !options.verifier && verifyBackend !== 'cpu';
+    if (!device && (verifierMayUseGpu || rootBackend === 'webgpu')) {
       const { acquireGpu } = await import('../gpu/device.js');
       try {
         ownedDevice = await acquireGpu();
@@ -132,7 +142,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
         device = ownedDevice;
       } catch (e) {
         // Named explicitly, a missing GPU is the caller's error; 'auto' falls back to the CPU.
-        if (backend === 'webgpu') throw e;
+        if (verifyBackend === 'webgpu' || rootBackend === 'webgpu') throw e;
       }
     }
 
@@ -141,8 +151,8 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       const { createVerifier } = await import('../ed25519/verifier.js');
       const created: SignatureVerifier = await createVerifier({
         rules,
-        backend,
-        ...(device && backend !== 'cpu' ? { device } : {}),
+        backend: verifyBackend,
+        ...(device && verifyBackend !== 'cpu' ? { device } : {}),
         ...(workers !== undefined ? { workers } : {}),
       });
       cleanups.push(() => created.destroy());
@@ -151,7 +161,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
 
     // 'auto' hashes where the verifier runs: if it judged the GPU worth using,
     // so is the tree; on a software adapter neither is.
-    const treeBackend: 'webgpu' | 'cpu' = backend === 'auto' ? verifier.backend : backend;
+    const treeBackend: 'webgpu' | 'cpu' = rootBackend === 'auto' ? verifier.backend : rootBackend;
     if (treeBackend === 'webgpu' && !device) {
       const { acquireGpu } = await import('../gpu/device.js');
       ownedDevice = await acquireGpu();
