@@ -162,6 +162,32 @@ describe('pipeline with its real stages', () => {
     }
   });
 
+  it('a lost GPU device fails the blocks in flight instead of hanging them', async () => {
+    const { acquireGpu } = await import('../src/gpu/device.js');
+    const w = await generateWorkload(spec({ txsPerBlock: 30, blocks: 4 }), { signer: nodeSigner });
+    const device = await acquireGpu();
+    const slowVerifier: SignatureVerifier = {
+      backend: 'cpu',
+      async verify(b) { await new Promise((r) => setTimeout(r, 200)); return oracleVerdicts(b); },
+      destroy() {},
+    };
+    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', stateRootBackend: 'webgpu', workers: 1, device, verifier: slowVerifier });
+    try {
+      expect(p.backends.stateRoot).toBe('webgpu');
+      const first = await p.submit(w.blocks[0]);
+      expect(toHex(first.stateRoot)).toBe(sequentialReference(w, w.blocks.slice(0, 1)).roots[0]);
+      const rest = w.blocks.slice(1).map((b) => p.submit(b));
+      device.destroy();
+      const settled = await Promise.allSettled(rest);
+      for (const r of settled) {
+        expect(r.status).toBe('rejected');
+        expect((r as PromiseRejectedResult).reason.message).toMatch(/GPU device was destroyed|not applied/);
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
   it('webgpu backend (SwiftShader here): GPU verify and GPU state root == sequential reference', async () => {
     const w = await generateWorkload(spec({ workload: 'bad-sigs', accounts: 12, txsPerBlock: 24, blocks: 3 }), { signer: nodeSigner });
     const blocks = w.blocks.map((b, i) => (i === 1 ? withMalformed(b) : b));
