@@ -103,6 +103,9 @@ async function timeBackend(run: (batch: SignatureBatch) => Promise<unknown>, sma
   return { fixedMs: Math.max(0, tSmall - perItemMs * nSmall), perItemMs };
 }
 
+/** Crossover sizes measured in this process, by adapter, rule set and worker count: measured once. */
+const calibrations = new Map<string, number>();
+
 export async function createVerifier(options: VerifierOptions): Promise<Verifier> {
   const { rules } = options;
   assertRuleSet(rules);
@@ -157,13 +160,20 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
   // 'auto' on a hardware GPU: measure both backends once, here, on this
   // machine, and route each batch to the one expected to finish first.
   const cpu = await createCpuVerifier({ workers: options.workers });
+  const r = gpuCtx.report;
+  const calibrationKey = [r.vendor, r.architecture, r.device, r.description, rules, cpu.workers].join('|');
   let crossover: number;
   try {
-    const small = validCasesForCalibration(256);
-    const large = validCasesForCalibration(4096);
-    const gpuTiming = await timeBackend((b) => kernel.verify(b, rules), small, large);
-    const cpuTiming = await timeBackend((b) => cpu.verify(b, rules), small, large);
-    crossover = crossoverItems(gpuTiming, cpuTiming);
+    let cached = calibrations.get(calibrationKey);
+    if (cached === undefined) {
+      const small = validCasesForCalibration(256);
+      const large = validCasesForCalibration(2048);
+      const gpuTiming = await timeBackend((b) => kernel.verify(b, rules), small, large);
+      const cpuTiming = await timeBackend((b) => cpu.verify(b, rules), small, large);
+      cached = crossoverItems(gpuTiming, cpuTiming);
+      calibrations.set(calibrationKey, cached);
+    }
+    crossover = cached;
   } catch (e) {
     kernel.destroy();
     await cpu.destroy();
