@@ -80,3 +80,17 @@ export function wgslFieldCore(): string {
     fn('fn fe_sq(a: Fe) -> Fe', mulBody(true)),
   ].join('\n');
 }
+
+/**
+ * u32 operations in each generated field function, counted from the
+ * generated text (binary operators; loads of limbs and constants excluded).
+ */
+export function fieldOpCosts(): { mul: number; sq: number; add: number; sub: number } {
+  const text = wgslFieldCore();
+  const count = (name: string) => {
+    const start = text.indexOf(`fn ${name}(`);
+    const body = text.slice(text.indexOf('{', start), text.indexOf('\n}\n', start));
+    return (body.match(/(?<![<>=!])(\*|\+|-|&|>>)(?![=>])/g) ?? []).length;
+  };
+  return { mul: count('fe_mul'), sq: count('fe_sq'), add: count('fe_add'), sub: count('fe_sub') };
+}

@@ -6,7 +6,7 @@ import { loadShaders } from '../../gpu/shader-source.js';
 import { createStaging, planChunks, workgroupGrid, type Staging } from '../../gpu/staging.js';
 import { type RuleSet, type SignatureBatch, RULE_SETS, validateBatch, sliceBatch } from '../batch.js';
 import { baseTable, wgslConstants } from './constants.js';
-import { wgslFieldCore } from './field-codegen.js';
+import { fieldOpCosts, wgslFieldCore } from './field-codegen.js';
 
 /** Bits of the per-item verdict mask the curve pass writes. */
 export const VERDICT_BIT: Readonly<Record<RuleSet, number>> = { zip215: 1, ref10: 2, solana: 4 };
@@ -179,3 +179,32 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
     },
   };
 }
+
+/**
+ * The operation count of one verify, from the kernels' structure (counts of
+ * field operations per point operation, as written in the .wgsl files) and
+ * the generated field code's measured cost per operation. An estimate of
+ * work, not a measurement of time.
+ */
+export function verifyOpCount(): { fieldMul: number; fieldSq: number; fieldAddSub: number; u32Ops: number; perFieldOp: ReturnType<typeof fieldOpCosts> } {
+  const c = fieldOpCosts();
+  // Point operations per item (ed25519_verify_curve.wgsl):
+  const dbl = 63 * 4 + 3 * 3;          // Horner chain + [8]· of A, R, P − R
+  const add = 7 + 64 + 32 + 1;         // table [1..8](−A), k digits, S digits, P − R
+  const toCached = 1 + 7 + 1;
+  // Per decompression: 255 squarings (251 in the power), 42 multiplies, 6 add/sub; two of them.
+  const fieldSq = 2 * 255 + 4 * dbl;
+  const fieldMul = 2 * 42 + 2 /* T of A, R */ + 4 * dbl + 8 * add + toCached + 2 /* P == R */;
+  const fieldAddSub = 2 * 6 + 7 * dbl + 6 * add + 3 * toCached + 2 + 49 /* negated digits, ~half */ + 5;
+  // Canonical reductions (comparisons): 18 per item, ~4 ripples of 60 ops each.
+  const canon = 18 * 260;
+  // Pass 1: SHA-512 ≈ 10.5k ops per 128-byte block, two blocks (one holds
+  // R ‖ A and up to 47 message bytes; a SPEC §4 transaction signs 81), and the
+  // bitwise reduction mod L: 512 steps × ~100 ops.
+  const hash = 2 * 10_500 + 512 * 100;
+  const u32Ops = fieldMul * c.mul + fieldSq * c.sq + fieldAddSub * Math.round((c.add + c.sub) / 2) + canon + hash;
+  return { fieldMul, fieldSq, fieldAddSub, u32Ops, perFieldOp: c };
+}
+
+/** verifyOpCount().u32Ops, for the benchmark's table. */
+export const ESTIMATED_U32_OPS_PER_VERIFY: number = verifyOpCount().u32Ops;
