@@ -2,7 +2,7 @@
 // definition of what a transaction does, used by the sequential executor and
 // by the coordinating thread of the parallel one.
 import {
-  AccountState, findSlot, findSlotBefore, ACCOUNT_WORDS, BALANCE_HI, BALANCE_LO, NONCE_HI, NONCE_LO,
+  AccountState, findCell, hashKey, probeFrom, BALANCE_HI, BALANCE_LO, NONCE_HI, NONCE_LO, SLOT_PLUS_ONE,
 } from '../state/account-state.js';
 import { KEY_STRIDE, VALUE_STRIDE, type DecodedBlock } from './decode.js';
 
@@ -19,30 +19,55 @@ export const Receipt = {
 export type ReceiptCode = (typeof Receipt)[keyof typeof Receipt];
 export const RECEIPT_NAMES = ['OK', 'MALFORMED', 'BAD_SIGNATURE', 'UNKNOWN_SENDER', 'BAD_NONCE', 'INSUFFICIENT_FUNDS', 'OVERFLOW'] as const;
 
+/** Transactions whose home cells are loaded together before any is probed. */
+const GROUP = 16;
+
 /**
- * The read-only part of a transaction: key → slot for from and to among the
+ * The read-only part of a transaction: key → cell for from and to among the
  * first `limit` accounts (those that existed when the block started), -1
  * otherwise. Any number of threads may run it on disjoint ranges, even while
- * the coordinating thread appends (see findSlotBefore); `slots` gets 2 int32
+ * the coordinating thread appends (see findCellBefore); `cells` gets 2 int32
  * per record.
+ *
+ * Over a large state almost every lookup is a cache miss. Probing one key at
+ * a time waits for each miss in turn; here the home cells of GROUP
+ * transactions (2·GROUP independent loads) are touched first, so the memory
+ * system serves them concurrently, and the probes that follow hit the cache.
+ * Returns a value derived from those loads so the engine cannot drop them.
  */
-export function resolveSlots(
-  table: Int32Array, accounts: Int32Array, seed: number, limit: number,
-  keys: Int32Array, wellFormed: Uint8Array, slots: Int32Array, start: number, end: number,
-): void {
-  for (let i = start; i < end; i++) {
-    if (wellFormed[i] === 0) continue;
-    const o = i * KEY_STRIDE;
-    slots[2 * i] = findSlotBefore(table, accounts, seed, keys, o, limit);
-    slots[2 * i + 1] = findSlotBefore(table, accounts, seed, keys, o + 8, limit);
+export function resolveCells(
+  records: Int32Array, seed: number, limit: number,
+  keys: Int32Array, wellFormed: Uint8Array, cells: Int32Array, start: number, end: number,
+): number {
+  const mask = (records.length >>> 4) - 1;
+  let sink = 0;
+  for (let g = start; g < end; g += GROUP) {
+    const e = Math.min(g + GROUP, end);
+    for (let i = g; i < e; i++) {
+      if (wellFormed[i] === 0) continue;
+      const o = i * KEY_STRIDE;
+      const hf = hashKey(keys, o, seed) & mask;
+      const ht = hashKey(keys, o + 8, seed) & mask;
+      cells[2 * i] = hf;
+      cells[2 * i + 1] = ht;
+      sink ^= records[(hf << 4) + SLOT_PLUS_ONE] ^ records[(ht << 4) + SLOT_PLUS_ONE];
+    }
+    for (let i = g; i < e; i++) {
+      if (wellFormed[i] === 0) continue;
+      const o = i * KEY_STRIDE;
+      cells[2 * i] = probeFrom(records, keys, o, cells[2 * i], limit);
+      cells[2 * i + 1] = probeFrom(records, keys, o + 8, cells[2 * i + 1], limit);
+    }
   }
+  return sink;
 }
 
-/** Slots written by a block, each once, in first-write order. */
+/** Accounts written by a block, each once, in first-write order: slots and their cells. */
 export class TouchSet {
   private mark = new Uint32Array(0);
   private epoch = 0;
   list = new Uint32Array(0);
+  cells = new Int32Array(0);
   size = 0;
 
   /** Starts a block over a state of `capacity` slots with at most `maxTouches` touches. */
@@ -51,7 +76,10 @@ export class TouchSet {
       this.mark = new Uint32Array(capacity);
       this.epoch = 0;
     }
-    if (this.list.length < maxTouches) this.list = new Uint32Array(maxTouches);
+    if (this.list.length < maxTouches) {
+      this.list = new Uint32Array(maxTouches);
+      this.cells = new Int32Array(maxTouches);
+    }
     // Epoch marks make starting a block O(1); at wrap-around clear once.
     if (++this.epoch === 0x100000000) {
       this.mark.fill(0);
@@ -60,9 +88,10 @@ export class TouchSet {
     this.size = 0;
   }
 
-  add(slot: number): void {
+  add(slot: number, cell: number): void {
     if (this.mark[slot] !== this.epoch) {
       this.mark[slot] = this.epoch;
+      this.cells[this.size] = cell;
       this.list[this.size++] = slot;
     }
   }
@@ -73,30 +102,29 @@ export class TouchSet {
 }
 
 /**
- * Applies records [start, end) of `block` in order. `slots` holds resolved
- * slots for these records (see resolveSlots) or is null to look keys up here.
- * A slot of -1 means "absent when resolved"; if accounts were created in this
+ * Applies records [start, end) of `block` in order. `resolved` holds cells
+ * for these records (see resolveCells) or is null to look keys up here.
+ * A cell of -1 means "absent when resolved"; if accounts were created in this
  * block since `countAtBlockStart`, such a key is looked up again, because an
  * earlier transaction of the block may have created it.
  * The state must have room for one new account per record (reserve()).
  */
 export function applyRange(
-  state: AccountState, block: DecodedBlock, validity: Uint8Array, slots: Int32Array | null,
+  state: AccountState, block: DecodedBlock, validity: Uint8Array, resolved: Int32Array | null,
   start: number, end: number, receipts: Uint8Array, touched: TouchSet, countAtBlockStart: number,
 ): void {
   const { keys, values, wellFormed } = block;
   const u = state.u32;
-  const words = state.words;
-  const table = state.table;
+  const records = state.records;
   const seed = state.seed;
   for (let i = start; i < end; i++) {
     if (wellFormed[i] === 0) { receipts[i] = Receipt.MALFORMED; continue; }
     if (validity[i] !== 1) { receipts[i] = Receipt.BAD_SIGNATURE; continue; }
     const ko = i * KEY_STRIDE;
-    let f = slots === null ? findSlot(table, words, seed, keys, ko) : slots[2 * i];
-    if (f < 0 && slots !== null && state.count > countAtBlockStart) f = findSlot(table, words, seed, keys, ko);
+    let f = resolved === null ? findCell(records, seed, keys, ko) : resolved[2 * i];
+    if (f < 0 && resolved !== null && state.count > countAtBlockStart) f = findCell(records, seed, keys, ko);
     if (f < 0) { receipts[i] = Receipt.UNKNOWN_SENDER; continue; }
-    const fb = f * ACCOUNT_WORDS;
+    const fb = f << 4;
     const vo = i * VALUE_STRIDE;
     if (u[fb + NONCE_LO] !== values[vo + 2] || u[fb + NONCE_HI] !== values[vo + 3]) { receipts[i] = Receipt.BAD_NONCE; continue; }
     // From here on the sender's nonce advances whatever the outcome.
@@ -104,30 +132,50 @@ export function applyRange(
     // genesis' 0), so the increment simply wraps the u64.
     const nlo = u[fb + NONCE_LO] + 1;
     if (nlo === 0x100000000) { u[fb + NONCE_LO] = 0; u[fb + NONCE_HI] = u[fb + NONCE_HI] + 1; } else u[fb + NONCE_LO] = nlo;
-    touched.add(f);
+    touched.add(u[fb + SLOT_PLUS_ONE] - 1, f);
     const alo = values[vo], ahi = values[vo + 1];
     const blo = u[fb + BALANCE_LO], bhi = u[fb + BALANCE_HI];
     if (bhi < ahi || (bhi === ahi && blo < alo)) { receipts[i] = Receipt.INSUFFICIENT_FUNDS; continue; }
-    let t = slots === null ? findSlot(table, words, seed, keys, ko + 8) : slots[2 * i + 1];
-    if (t < 0 && slots !== null && state.count > countAtBlockStart) t = findSlot(table, words, seed, keys, ko + 8);
+    let t = resolved === null ? findCell(records, seed, keys, ko + 8) : resolved[2 * i + 1];
+    if (t < 0 && resolved !== null && state.count > countAtBlockStart) t = findCell(records, seed, keys, ko + 8);
     // Self-transfer: the balance is unchanged, so it can never overflow (SPEC §5).
     if (t === f) { receipts[i] = Receipt.OK; continue; }
     if (t >= 0) {
-      const tb = t * ACCOUNT_WORDS;
+      const tb = t << 4;
       // Sums of u32 halves stay below 2^34: exact in a double.
       const lo = u[tb + BALANCE_LO] + alo;
       const hi = u[tb + BALANCE_HI] + ahi + (lo > 0xffffffff ? 1 : 0);
       if (hi > 0xffffffff) { receipts[i] = Receipt.OVERFLOW; continue; }
       u[tb + BALANCE_LO] = lo; // a Uint32Array store keeps lo mod 2^32
       u[tb + BALANCE_HI] = hi;
-      touched.add(t);
+      touched.add(u[tb + SLOT_PLUS_ONE] - 1, t);
     } else {
       // A new recipient starts at 0, so amount ≤ sender balance ≤ 2^64 − 1 cannot overflow.
-      touched.add(state.appendWords(keys, ko + 8, alo, ahi));
+      const c = state.appendWords(keys, ko + 8, alo, ahi);
+      touched.add(state.count - 1, c);
     }
     // Debit after the credit checks; stores wrap the borrow mod 2^32.
     u[fb + BALANCE_LO] = blo - alo;
     u[fb + BALANCE_HI] = bhi - ahi - (blo < alo ? 1 : 0);
     receipts[i] = Receipt.OK;
+  }
+}
+
+/** Records resolved and then applied at a time on one thread: their cells are still cached when applied. */
+const CHUNK = 512;
+
+/**
+ * Records [start, end) in order on this thread: resolve a chunk (with the
+ * grouped loads of resolveCells), apply it, next chunk. `cells` has 2 int32
+ * per record of the block. This is the sequential executor.
+ */
+export function resolveAndApply(
+  state: AccountState, block: DecodedBlock, validity: Uint8Array, cells: Int32Array,
+  start: number, end: number, receipts: Uint8Array, touched: TouchSet, countAtBlockStart: number,
+): void {
+  for (let c = start; c < end; c += CHUNK) {
+    const e = Math.min(c + CHUNK, end);
+    resolveCells(state.records, state.seed, state.count, block.keys, block.wellFormed, cells, c, e);
+    applyRange(state, block, validity, cells, c, e, receipts, touched, countAtBlockStart);
   }
 }

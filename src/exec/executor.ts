@@ -11,16 +11,16 @@
 // block's dependency pattern (hot accounts, chains, creations).
 //
 // Schedule of one parallel block, with H helper workers:
-//   coordinator: [0, k) resolve+apply inline  | wait |  apply [k, n) with resolved slots
+//   coordinator: [0, k) resolve+apply inline  | wait |  apply [k, n) with resolved cells
 //   helpers:     resolve [k, n) in H ranges   |
 // k is chosen from measured speeds so both sides finish together. Helpers
-// only compare accounts that existed at block start (findSlotBefore), so the
+// only compare accounts that existed at block start (findCellBefore), so the
 // coordinator may append new accounts meanwhile; a key they did not find is
 // looked up again when applied. No message per transaction: one comlink call
 // per helper per block, data in SharedArrayBuffers, ordered by Atomics.
 import { createWorkerPool, siblingModule, splitRange, type WorkerPool } from '../pool/worker-pool.js';
 import type { AccountState } from '../state/account-state.js';
-import { applyRange, TouchSet } from './apply.js';
+import { applyRange, resolveAndApply, TouchSet } from './apply.js';
 import type { DecodedBlock } from './decode.js';
 import type { ResolveWorkerApi } from './resolve-worker.js';
 
@@ -44,21 +44,22 @@ function checkInputs(block: DecodedBlock, validity: Uint8Array): void {
 }
 
 function finish(state: AccountState, touched: TouchSet, receipts: Uint8Array, countAtStart: number, mode: BlockExecution['mode']): BlockExecution {
-  const slots = touched.slots();
-  return { receipts, touched: slots, leaves: state.leaves(slots), created: state.count - countAtStart, mode };
+  return { receipts, touched: touched.slots(), leaves: state.leavesOfCells(touched.cells, touched.size), created: state.count - countAtStart, mode };
 }
 
 /**
  * The reference: every record in block order on this thread. `validity` has
  * one byte per record (1 = signature valid), as validityFromVerdicts makes it.
  */
-export function executeSequential(state: AccountState, block: DecodedBlock, validity: Uint8Array, touched = new TouchSet()): BlockExecution {
+export function executeSequential(
+  state: AccountState, block: DecodedBlock, validity: Uint8Array, touched = new TouchSet(), cells: Int32Array = new Int32Array(2 * block.count),
+): BlockExecution {
   checkInputs(block, validity);
   state.reserve(block.count);
   const countAtStart = state.count;
   touched.begin(state.capacity, 2 * block.count);
   const receipts = new Uint8Array(block.count);
-  applyRange(state, block, validity, null, 0, block.count, receipts, touched, countAtStart);
+  resolveAndApply(state, block, validity, cells.length >= 2 * block.count ? cells : new Int32Array(2 * block.count), 0, block.count, receipts, touched, countAtStart);
   return finish(state, touched, receipts, countAtStart, 'sequential');
 }
 
@@ -108,7 +109,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
 
   const pool: WorkerPool<ResolveWorkerApi> = await createWorkerPool<ResolveWorkerApi>(siblingModule('resolve-worker', import.meta.url), workers - 1);
   const control = new Int32Array(new SharedArrayBuffer(8));
-  let slots = new Int32Array(new SharedArrayBuffer(8 * 1024));
+  let cells = new Int32Array(new SharedArrayBuffer(8 * 1024));
   let attachedGeneration = -1;
   // Measured costs in ms per record: the coordinator resolving+applying
   // inline, a helper resolving, and the coordinator applying resolved
@@ -131,7 +132,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     await attach();
     const countAtStart = state.count;
     touched.begin(state.capacity, 2 * n);
-    if (slots.length < 2 * n) slots = new Int32Array(new SharedArrayBuffer(8 * n));
+    if (cells.length < 2 * n) cells = new Int32Array(new SharedArrayBuffer(8 * n));
     const receipts = new Uint8Array(n);
     const h = pool.size;
     // Coordinator's share: equal finishing times for inline work on [0, k)
@@ -145,17 +146,17 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     const jobs = ranges.map(([start, end], j) => pool.workers[j].resolve({
       keys: block.keys.buffer as SharedArrayBuffer,
       wellFormed: block.wellFormed.buffer as SharedArrayBuffer,
-      slots: slots.buffer as SharedArrayBuffer,
+      cells: cells.buffer as SharedArrayBuffer,
       control: control.buffer as SharedArrayBuffer,
       start, end, limit: countAtStart,
     }));
     const t0 = performance.now();
-    applyRange(state, block, validity, null, 0, k, receipts, touched, countAtStart);
+    resolveAndApply(state, block, validity, cells, 0, k, receipts, touched, countAtStart);
     const t1 = performance.now();
     const helperMs = await Promise.all(jobs);
     if (Atomics.load(control, 1) !== ranges.length) throw new Error('executor: a helper did not finish its range');
     const t2 = performance.now();
-    applyRange(state, block, validity, slots, k, n, receipts, touched, countAtStart);
+    applyRange(state, block, validity, cells, k, n, receipts, touched, countAtStart);
     const t3 = performance.now();
     if (k > 0) inlineCost = 0.7 * inlineCost + 0.3 * ((t1 - t0) / k);
     const resolved = n - k;
@@ -193,7 +194,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       try {
         if (!parallelPays(block.count)) {
           const t0 = performance.now();
-          const r = executeSequential(state, block, validity, touched);
+          const r = executeSequential(state, block, validity, touched, cells);
           if (block.count > 0) inlineCost = 0.7 * inlineCost + 0.3 * ((performance.now() - t0) / block.count);
           // Count sequential blocks too, so the periodic re-probe happens.
           if (block.count >= minParallel) parallelBlocks++;

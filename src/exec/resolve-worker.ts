@@ -3,16 +3,15 @@
 // column. One call per block (comlink, control only); the data never moves.
 import { exposeWorkerApi } from '../pool/worker-pool.js';
 import type { StateBuffers } from '../state/account-state.js';
-import { resolveSlots } from './apply.js';
+import { resolveCells } from './apply.js';
 
-let table: Int32Array = new Int32Array(16);
-let accounts: Int32Array = new Int32Array(0);
+let records: Int32Array = new Int32Array(16 * 32);
 let seed = 0;
 
 export interface ResolveJob {
   keys: SharedArrayBuffer;
   wellFormed: SharedArrayBuffer;
-  slots: SharedArrayBuffer;
+  cells: SharedArrayBuffer;
   /** Int32 control words: [0] = block sequence published by the coordinator, [1] = helpers done. */
   control: SharedArrayBuffer;
   start: number;
@@ -23,8 +22,7 @@ export interface ResolveJob {
 
 export const resolveWorkerApi = {
   attach(buffers: StateBuffers): void {
-    table = new Int32Array(buffers.table);
-    accounts = new Int32Array(buffers.accounts);
+    records = new Int32Array(buffers.records);
     seed = buffers.seed;
   },
   /** Returns the milliseconds it spent, which the coordinator uses to balance the split. */
@@ -32,10 +30,10 @@ export const resolveWorkerApi = {
     const t0 = performance.now();
     const control = new Int32Array(job.control);
     // The Atomics pair orders the coordinator's writes (keys, state) before
-    // these reads and these writes (slots) before the coordinator's reads.
+    // these reads and these writes (cells) before the coordinator's reads.
     Atomics.load(control, 0);
-    resolveSlots(table, accounts, seed, job.limit, new Int32Array(job.keys), new Uint8Array(job.wellFormed),
-      new Int32Array(job.slots), job.start, job.end);
+    resolveCells(records, seed, job.limit, new Int32Array(job.keys), new Uint8Array(job.wellFormed),
+      new Int32Array(job.cells), job.start, job.end);
     Atomics.add(control, 1, 1);
     return performance.now() - t0;
   },
