@@ -188,6 +188,24 @@ describe('pipeline with its real stages', () => {
     }
   });
 
+  it('edge cases: empty genesis (root = SHA-256 of nothing), an empty block, senders that do not exist', async () => {
+    const w = await generateWorkload(spec({ txsPerBlock: 8, blocks: 1 }), { signer: nodeSigner });
+    const empty: BlockRecords = { bytes: new Uint8Array(0), offsets: new Uint32Array(1), count: 0 };
+    const p = await createPipeline({ genesis: [], backend: 'cpu', workers: 1 });
+    try {
+      expect(toHex(await p.stateRoot())).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+      const r0 = await p.submit(empty);
+      expect(r0.receipts).toEqual(new Uint8Array(0));
+      expect(toHex(r0.stateRoot)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+      const r1 = await p.submit(w.blocks[0]);
+      expect(Array.from(r1.receipts)).toEqual(new Array(8).fill(3)); // UNKNOWN_SENDER
+      expect(Array.from(r1.validity)).toEqual(new Array(8).fill(1));
+      expect(p.rules).toBe('zip215'); // the verifier's default, as in `preexec verify` and `preexec run`
+    } finally {
+      await p.close();
+    }
+  });
+
   it('webgpu backend (SwiftShader here): GPU verify and GPU state root == sequential reference', async () => {
     const w = await generateWorkload(spec({ workload: 'bad-sigs', accounts: 12, txsPerBlock: 24, blocks: 3 }), { signer: nodeSigner });
     const blocks = w.blocks.map((b, i) => (i === 1 ? withMalformed(b) : b));
