@@ -104,7 +104,7 @@ export function formatPageResult(r: PageResult): string {
     `${'stage'.padEnd(14)}${'busy s'.padStart(10)}${'tx/s'.padStart(14)}`,
     ...(['decode', 'verify', 'execute', 'stateRoot'] as const).map((s) => `${(s === 'stateRoot' ? 'state root' : s).padEnd(14)}${(p.stageMs[s] / 1000).toFixed(2).padStart(10)}${fmt(p.tps[s]).padStart(14)}`),
     `${'end to end'.padEnd(14)}${(p.wallMs / 1000).toFixed(2).padStart(10)}${fmt(p.tps.endToEnd).padStart(14)}`,
-    `state root ${p.stateRoot}`,
+    `state root ${p.stateRoot}${r.pipelineWarmupMs !== undefined ? `; untimed warm-up before the run (GPU kernel compile): ${fmt(r.pipelineWarmupMs)} ms` : ''}`,
     '',
     `${'sweep stage'.padEnd(14)}${'backend'.padEnd(9)}${'batch'.padStart(9)}${'ms'.padStart(11)}${'items/s'.padStart(14)}`,
     ...(r.sweep ?? []).map((s) => `${s.stage.padEnd(14)}${s.backend.padEnd(9)}${fmt(s.size).padStart(9)}${s.ms.toFixed(1).padStart(11)}${fmt(s.perSecond).padStart(14)}`),

@@ -25,6 +25,7 @@ describe('bench page in headless Chromium', () => {
     expect(page.pipeline?.backends).toMatchObject({ verify: 'webgpu', stateRoot: 'webgpu' });
     for (const k of ['endToEnd', 'decode', 'verify', 'execute', 'stateRoot'] as const) expect(page.pipeline!.tps[k], k).toBeGreaterThan(0);
     expect(page.gpuVerifyCompileMs).toBeGreaterThanOrEqual(0);
+    expect(page.pipelineWarmupMs).toBeGreaterThanOrEqual(0);
     expect(page.pipeline!.receipts).toEqual({ OK: 54, BAD_SIGNATURE: 6 });
     const sweep = page.sweep ?? [];
     for (const [stage, backend] of [['verify', 'cpu'], ['verify', 'webgpu'], ['stateRoot', 'cpu'], ['stateRoot', 'webgpu'], ['execute', 'cpu']]) {

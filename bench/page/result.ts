@@ -32,6 +32,8 @@ export interface PageResult {
     /** Receipts of every block, hex, for comparison with the Node pipeline. */
     blockReceipts: string[];
   };
+  /** ms of the untimed warm-up call before the pipeline run (GPU kernel compilation). */
+  pipelineWarmupMs?: number;
   /** ms to compile the GPU ed25519 kernel (first call), when the sweep used it. */
   gpuVerifyCompileMs?: number;
   sweep?: SweepPoint[];
