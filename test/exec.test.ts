@@ -115,6 +115,8 @@ function validityOf(block: ReturnType<typeof decodeBlock>, mask: Uint8Array): Ui
   return validityFromVerdicts(block, verdicts);
 }
 
+const splits: NonNullable<Awaited<ReturnType<Executor['execute']>>['split']>[] = [];
+
 async function runWith(s: Scenario, make: (state: AccountState) => Promise<Executor>) {
   const state = stateFromGenesis(s.genesis);
   const exec = await make(state);
@@ -127,6 +129,7 @@ async function runWith(s: Scenario, make: (state: AccountState) => Promise<Execu
       const before = state.allLeaves();
       const decoded = decodeBlock(b.records);
       const out = await exec.execute(decoded, validityOf(decoded, b.verdictsMask));
+      if (out.split) splits.push(out.split);
       // every changed or created slot is reported, with its current leaf
       const after = state.allLeaves();
       const touched = new Set(out.touched);
@@ -156,6 +159,8 @@ describe('executor == SPEC §5 model', () => {
     { name: 'mixed adversarial', seed: 1, accounts: 40, extraKeys: 30, blocks: 4, txs: 700 },
     { name: 'hot account', seed: 2, accounts: 25, extraKeys: 10, blocks: 3, txs: 600, hot: true },
     { name: 'mostly creations', seed: 3, accounts: 8, extraKeys: 400, blocks: 3, txs: 600 },
+    // many accounts: most of a helper's records are clean and run on the helper
+    { name: 'wide uniform', seed: 4, accounts: 6000, extraKeys: 600, blocks: 3, txs: 1500 },
   ];
   for (const c of cases) {
     const s = scenario(c.seed, c);
@@ -176,13 +181,21 @@ describe('executor == SPEC §5 model', () => {
       expect(got.roots).toEqual(wantRoots);
     });
 
-    for (const [workers, shares] of [[2, [0, 0.5, 1, undefined]], [4, [0, 0.3, undefined]], [8, [0.1, undefined]]] as const) {
+    for (const [workers, shares] of [[2, [0, 0.5, 1, undefined]], [4, [0.3]], [8, [undefined]]] as const) {
       it(`${c.name}: ${workers} workers, coordinator shares ${shares.join(', ')}`, async () => {
+        splits.length = 0;
         for (const share of shares) {
-          const got = await runWith(s, async (state) => createExecutor(state, { workers, minParallelRecords: 0, coordinatorShare: share }));
+          const got = await runWith(s, async (state) => createExecutor(state, { workers, minParallelRecords: 0, minParallelGather: 0, coordinatorShare: share }));
           got.receipts.forEach((r, b) => expect(toHex(r), `share ${share} block ${b} receipts`).toBe(toHex(want.receipts[b])));
           got.leaves.forEach((l, b) => expect(toHex(l), `share ${share} block ${b} state`).toBe(toHex(want.leaves[b])));
           expect(got.roots).toEqual(wantRoots);
+        }
+        if (c.name === 'wide uniform') {
+          // the helpers really ran most of their records (not everything deferred)
+          const helpers = splits.reduce((x, p) => x + p.helpers, 0);
+          const deferred = splits.reduce((x, p) => x + p.deferred, 0);
+          expect(helpers).toBeGreaterThan(0);
+          expect(deferred / helpers).toBeLessThan(0.6);
         }
       });
     }
@@ -249,7 +262,7 @@ describe('executor edge cases', () => {
   it('grows the state between blocks: 1 genesis account, thousands of creations', async () => {
     const state = new AccountState(16);
     state.append(a, U64_MAX);
-    const exec = await createExecutor(state, { workers: 2, minParallelRecords: 0 });
+    const exec = await createExecutor(state, { workers: 2, minParallelRecords: 0, minParallelGather: 0 });
     executors.push(exec);
     const model = new Model([{ key: a, balance: U64_MAX }]);
     const rnd = seededRandom(9);

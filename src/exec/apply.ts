@@ -67,7 +67,7 @@ export class TouchSet {
   private mark = new Uint32Array(0);
   private epoch = 0;
   list = new Uint32Array(0);
-  cells = new Int32Array(0);
+  cells: Int32Array = new Int32Array(0);
   size = 0;
 
   /** Starts a block over a state of `capacity` slots with at most `maxTouches` touches. */
@@ -78,7 +78,8 @@ export class TouchSet {
     }
     if (this.list.length < maxTouches) {
       this.list = new Uint32Array(maxTouches);
-      this.cells = new Int32Array(maxTouches);
+      // Shared, so helpers can gather the touched leaves in parallel.
+      this.cells = new Int32Array(new SharedArrayBuffer(4 * maxTouches));
     }
     // Epoch marks make starting a block O(1); at wrap-around clear once.
     if (++this.epoch === 0x100000000) {
@@ -99,6 +100,55 @@ export class TouchSet {
   slots(): Uint32Array {
     return this.list.slice(0, this.size);
   }
+}
+
+/** Where touched accounts are recorded: a TouchSet, or a helper's plain list. */
+export interface Toucher {
+  add(slot: number, cell: number): void;
+}
+
+/**
+ * One well-formed, validly signed transaction whose sender exists (cell f),
+ * from the nonce check on (SPEC §5, checks in code order). `t` is the
+ * recipient's cell, or -1 when absent: then `state` creates it (only the
+ * coordinating thread passes a state; helpers defer such transactions).
+ */
+export function applyTransfer(
+  u: Uint32Array, f: number, t: number, values: Uint32Array, vo: number,
+  touched: Toucher, state: AccountState | null, keys: Int32Array, toKey: number,
+): number {
+  const fb = f << 4;
+  if (u[fb + NONCE_LO] !== values[vo + 2] || u[fb + NONCE_HI] !== values[vo + 3]) return Receipt.BAD_NONCE;
+  // From here on the sender's nonce advances whatever the outcome.
+  // A nonce of 2^64 − 1 cannot be reached (it takes 2^64 transactions from
+  // genesis' 0), so the increment simply wraps the u64.
+  const nlo = u[fb + NONCE_LO] + 1;
+  if (nlo === 0x100000000) { u[fb + NONCE_LO] = 0; u[fb + NONCE_HI] = u[fb + NONCE_HI] + 1; } else u[fb + NONCE_LO] = nlo;
+  touched.add(u[fb + SLOT_PLUS_ONE] - 1, f);
+  const alo = values[vo], ahi = values[vo + 1];
+  const blo = u[fb + BALANCE_LO], bhi = u[fb + BALANCE_HI];
+  if (bhi < ahi || (bhi === ahi && blo < alo)) return Receipt.INSUFFICIENT_FUNDS;
+  // Self-transfer: the balance is unchanged, so it can never overflow (SPEC §5).
+  if (t === f) return Receipt.OK;
+  if (t >= 0) {
+    const tb = t << 4;
+    // Sums of u32 halves stay below 2^34: exact in a double.
+    const lo = u[tb + BALANCE_LO] + alo;
+    const hi = u[tb + BALANCE_HI] + ahi + (lo > 0xffffffff ? 1 : 0);
+    if (hi > 0xffffffff) return Receipt.OVERFLOW;
+    u[tb + BALANCE_LO] = lo; // a Uint32Array store keeps lo mod 2^32
+    u[tb + BALANCE_HI] = hi;
+    touched.add(u[tb + SLOT_PLUS_ONE] - 1, t);
+  } else {
+    if (state === null) throw new Error('applyTransfer: a new recipient needs the coordinating thread');
+    // A new recipient starts at 0, so amount ≤ sender balance ≤ 2^64 − 1 cannot overflow.
+    const c = state.appendWords(keys, toKey, alo, ahi);
+    touched.add(state.count - 1, c);
+  }
+  // Debit after the credit checks; stores wrap the borrow mod 2^32.
+  u[fb + BALANCE_LO] = blo - alo;
+  u[fb + BALANCE_HI] = bhi - ahi - (blo < alo ? 1 : 0);
+  return Receipt.OK;
 }
 
 /**
@@ -124,40 +174,10 @@ export function applyRange(
     let f = resolved === null ? findCell(records, seed, keys, ko) : resolved[2 * i];
     if (f < 0 && resolved !== null && state.count > countAtBlockStart) f = findCell(records, seed, keys, ko);
     if (f < 0) { receipts[i] = Receipt.UNKNOWN_SENDER; continue; }
-    const fb = f << 4;
-    const vo = i * VALUE_STRIDE;
-    if (u[fb + NONCE_LO] !== values[vo + 2] || u[fb + NONCE_HI] !== values[vo + 3]) { receipts[i] = Receipt.BAD_NONCE; continue; }
-    // From here on the sender's nonce advances whatever the outcome.
-    // A nonce of 2^64 − 1 cannot be reached (it takes 2^64 transactions from
-    // genesis' 0), so the increment simply wraps the u64.
-    const nlo = u[fb + NONCE_LO] + 1;
-    if (nlo === 0x100000000) { u[fb + NONCE_LO] = 0; u[fb + NONCE_HI] = u[fb + NONCE_HI] + 1; } else u[fb + NONCE_LO] = nlo;
-    touched.add(u[fb + SLOT_PLUS_ONE] - 1, f);
-    const alo = values[vo], ahi = values[vo + 1];
-    const blo = u[fb + BALANCE_LO], bhi = u[fb + BALANCE_HI];
-    if (bhi < ahi || (bhi === ahi && blo < alo)) { receipts[i] = Receipt.INSUFFICIENT_FUNDS; continue; }
+    // The recipient is looked up before the sender's checks; that reads only.
     let t = resolved === null ? findCell(records, seed, keys, ko + 8) : resolved[2 * i + 1];
     if (t < 0 && resolved !== null && state.count > countAtBlockStart) t = findCell(records, seed, keys, ko + 8);
-    // Self-transfer: the balance is unchanged, so it can never overflow (SPEC §5).
-    if (t === f) { receipts[i] = Receipt.OK; continue; }
-    if (t >= 0) {
-      const tb = t << 4;
-      // Sums of u32 halves stay below 2^34: exact in a double.
-      const lo = u[tb + BALANCE_LO] + alo;
-      const hi = u[tb + BALANCE_HI] + ahi + (lo > 0xffffffff ? 1 : 0);
-      if (hi > 0xffffffff) { receipts[i] = Receipt.OVERFLOW; continue; }
-      u[tb + BALANCE_LO] = lo; // a Uint32Array store keeps lo mod 2^32
-      u[tb + BALANCE_HI] = hi;
-      touched.add(u[tb + SLOT_PLUS_ONE] - 1, t);
-    } else {
-      // A new recipient starts at 0, so amount ≤ sender balance ≤ 2^64 − 1 cannot overflow.
-      const c = state.appendWords(keys, ko + 8, alo, ahi);
-      touched.add(state.count - 1, c);
-    }
-    // Debit after the credit checks; stores wrap the borrow mod 2^32.
-    u[fb + BALANCE_LO] = blo - alo;
-    u[fb + BALANCE_HI] = bhi - ahi - (blo < alo ? 1 : 0);
-    receipts[i] = Receipt.OK;
+    receipts[i] = applyTransfer(u, f, t, values, i * VALUE_STRIDE, touched, state, keys, ko + 8);
   }
 }
 

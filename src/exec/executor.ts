@@ -19,10 +19,10 @@
 // looked up again when applied. No message per transaction: one comlink call
 // per helper per block, data in SharedArrayBuffers, ordered by Atomics.
 import { createWorkerPool, siblingModule, splitRange, type WorkerPool } from '../pool/worker-pool.js';
-import type { AccountState } from '../state/account-state.js';
+import { gatherLeaves, LEAF_WORDS, type AccountState } from '../state/account-state.js';
 import { applyRange, resolveAndApply, TouchSet } from './apply.js';
 import type { DecodedBlock } from './decode.js';
-import type { ResolveWorkerApi } from './resolve-worker.js';
+import type { HelperWorkerApi } from './helper-worker.js';
 
 export interface BlockExecution {
   /** One receipt code (SPEC §5) per record. */
@@ -35,6 +35,8 @@ export interface BlockExecution {
   created: number;
   /** How the block ran. */
   mode: 'sequential' | 'parallel';
+  /** For a parallel block: records run by the coordinator's range, by helpers, and deferred by helpers to the coordinator. */
+  split?: { coordinator: number; helpers: number; deferred: number };
 }
 
 function checkInputs(block: DecodedBlock, validity: Uint8Array): void {
@@ -76,6 +78,8 @@ export interface ExecutorOptions {
    * balancing it from measurements; for tests that must exercise every split.
    */
   coordinatorShare?: number;
+  /** Parallel blocks touching fewer accounts gather their leaves on one thread (default 8192). */
+  minParallelGather?: number;
 }
 
 export interface Executor {
@@ -92,11 +96,15 @@ export interface Executor {
 
 /** Measured here (bench/execute.ts): below ~2k records a parallel round does not pay for its messages. */
 export const DEFAULT_MIN_PARALLEL_RECORDS = 2048;
+const PARALLEL_GATHER_MIN = 8192;
 
 export async function createExecutor(state: AccountState, options: ExecutorOptions = {}): Promise<Executor> {
   const { defaultWorkerCount } = await import('../pool/worker-pool.js');
   const workers = options.workers ?? await defaultWorkerCount();
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
+  if (options.coordinatorShare !== undefined && !(options.coordinatorShare >= 0 && options.coordinatorShare <= 1)) {
+    throw new RangeError(`coordinatorShare must be within [0, 1], got ${options.coordinatorShare}`);
+  }
   const minParallel = options.minParallelRecords ?? DEFAULT_MIN_PARALLEL_RECORDS;
   const touched = new TouchSet();
   if (workers === 1) {
@@ -107,17 +115,32 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     };
   }
 
-  const pool: WorkerPool<ResolveWorkerApi> = await createWorkerPool<ResolveWorkerApi>(siblingModule('resolve-worker', import.meta.url), workers - 1);
+  const pool: WorkerPool<HelperWorkerApi> = await createWorkerPool<HelperWorkerApi>(siblingModule('helper-worker', import.meta.url), workers - 1);
   const control = new Int32Array(new SharedArrayBuffer(8));
-  let cells = new Int32Array(new SharedArrayBuffer(8 * 1024));
+  // Shared per-block columns, grown as blocks grow.
+  let capacity = 0;
+  let validityS: Uint8Array = new Uint8Array(0), receiptsS: Uint8Array = new Uint8Array(0);
+  let dirty: Int32Array = new Int32Array(0), touchedSlots: Int32Array = new Int32Array(0), touchedCells: Int32Array = new Int32Array(0);
+  const ensure = (n: number) => {
+    if (n <= capacity) return;
+    capacity = Math.max(n, 2 * capacity, 1024);
+    validityS = new Uint8Array(new SharedArrayBuffer(capacity));
+    receiptsS = new Uint8Array(new SharedArrayBuffer(capacity));
+    dirty = new Int32Array(new SharedArrayBuffer(4 * capacity));
+    touchedSlots = new Int32Array(new SharedArrayBuffer(8 * capacity));
+    touchedCells = new Int32Array(new SharedArrayBuffer(8 * capacity));
+  };
   let attachedGeneration = -1;
-  // Measured costs in ms per record: the coordinator resolving+applying
-  // inline, a helper resolving, and the coordinator applying resolved
-  // records. Exponential averages; they steer the split and the fallback.
-  let inlineCost = 1, resolveCost = 1, appliedCost = 0.25;
-  let parallelBlocks = 0;
+  // Measured, as exponential averages: ms per record on the coordinator
+  // (sequential code) and on a helper, the share of helper records
+  // deferred, and whole-block ms per record of each mode. They steer the
+  // split and the choice of mode.
+  let inlineCost = 1, helperCost = 1, dirtyShare = 0;
+  let seqPerRecord = 0, parPerRecord = 0;
+  let blocksSeen = 0;
   let busy = false;
   let destroyed = false;
+  const ema = (old: number, x: number) => (old === 0 ? x : 0.7 * old + 0.3 * x);
 
   async function attach(): Promise<void> {
     if (attachedGeneration === state.generation) return;
@@ -126,62 +149,104 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     attachedGeneration = state.generation;
   }
 
+  /**
+   * The coordinator's share k: it runs [0, k) and then every deferred
+   * record, helpers run the rest; choose k so both finish together:
+   * k·c + d·(n − k)·c = (n − k)·h / H.
+   */
+  function coordinatorRecords(n: number): number {
+    if (options.coordinatorShare !== undefined) return Math.round(n * options.coordinatorShare);
+    const c = inlineCost, hh = helperCost / pool.size, d = dirtyShare;
+    const k = (n * (hh - d * c)) / (c - d * c + hh);
+    return Math.max(0, Math.min(n, Math.round(k)));
+  }
+
   async function runParallel(block: DecodedBlock, validity: Uint8Array): Promise<BlockExecution> {
     const n = block.count;
     state.reserve(n); // growth happens here, between blocks, before helpers read
     await attach();
+    ensure(n);
     const countAtStart = state.count;
     touched.begin(state.capacity, 2 * n);
-    if (cells.length < 2 * n) cells = new Int32Array(new SharedArrayBuffer(8 * n));
-    const receipts = new Uint8Array(n);
-    const h = pool.size;
-    // Coordinator's share: equal finishing times for inline work on [0, k)
-    // and H helpers resolving [k, n).
-    const helperRate = h / resolveCost;
-    const share = options.coordinatorShare ?? (1 / inlineCost) / (1 / inlineCost + helperRate);
-    const k = Math.max(0, Math.min(n, Math.round(n * share)));
-    const ranges = splitRange(n - k, h).map(([a, b]) => [a + k, b + k] as const);
+    validityS.set(validity);
+    const k = coordinatorRecords(n);
+    const ranges = splitRange(n - k, pool.size).map(([a, b]) => [a + k, b + k] as const);
     Atomics.add(control, 0, 1);
     Atomics.store(control, 1, 0);
-    const jobs = ranges.map(([start, end], j) => pool.workers[j].resolve({
+    const jobs = ranges.map(([start, end], j) => pool.workers[j].run({
       keys: block.keys.buffer as SharedArrayBuffer,
+      values: block.values.buffer as SharedArrayBuffer,
       wellFormed: block.wellFormed.buffer as SharedArrayBuffer,
-      cells: cells.buffer as SharedArrayBuffer,
+      validity: validityS.buffer as SharedArrayBuffer,
+      receipts: receiptsS.buffer as SharedArrayBuffer,
+      dirty: dirty.buffer as SharedArrayBuffer,
+      touchedSlots: touchedSlots.buffer as SharedArrayBuffer,
+      touchedCells: touchedCells.buffer as SharedArrayBuffer,
       control: control.buffer as SharedArrayBuffer,
       start, end, limit: countAtStart,
     }));
     const t0 = performance.now();
-    resolveAndApply(state, block, validity, cells, 0, k, receipts, touched, countAtStart);
+    const cells = new Int32Array(2 * k);
+    resolveAndApply(state, block, validity, cells, 0, k, receiptsS, touched, countAtStart);
     const t1 = performance.now();
-    const helperMs = await Promise.all(jobs);
+    const results = await Promise.all(jobs);
     if (Atomics.load(control, 1) !== ranges.length) throw new Error('executor: a helper did not finish its range');
-    const t2 = performance.now();
-    applyRange(state, block, validity, cells, k, n, receipts, touched, countAtStart);
-    const t3 = performance.now();
-    if (k > 0) inlineCost = 0.7 * inlineCost + 0.3 * ((t1 - t0) / k);
-    const resolved = n - k;
-    if (resolved > 0) {
-      const perHelper = helperMs.reduce((x, y) => x + y, 0) / ranges.length / (resolved / ranges.length);
-      resolveCost = 0.7 * resolveCost + 0.3 * perHelper;
-      appliedCost = 0.7 * appliedCost + 0.3 * ((t3 - t2) / resolved);
+    // Deferred records, in block order (helpers' ranges are in order), then the helpers' touches.
+    let deferred = 0;
+    ranges.forEach(([start], j) => {
+      for (let x = 0; x < results[j].dirty; x++) {
+        const i = dirty[start + x];
+        applyRange(state, block, validity, null, i, i + 1, receiptsS, touched, countAtStart);
+      }
+      deferred += results[j].dirty;
+      for (let x = 0; x < results[j].touched; x++) touched.add(touchedSlots[2 * start + x], touchedCells[2 * start + x]);
+    });
+    if (k > 0) inlineCost = ema(inlineCost, (t1 - t0) / k);
+    if (n > k) {
+      helperCost = ema(helperCost, results.reduce((x, r) => x + r.ms, 0) / (n - k));
+      dirtyShare = ema(dirtyShare, deferred / (n - k));
     }
-    parallelBlocks++;
-    return finish(state, touched, receipts, countAtStart, 'parallel');
+    const leaves = await gatherParallel();
+    return {
+      receipts: receiptsS.slice(0, n), touched: touched.slots(), leaves, created: state.count - countAtStart,
+      mode: 'parallel', split: { coordinator: k, helpers: n - k, deferred },
+    };
+  }
+
+  /** The touched leaves, gathered by every thread: each is a cache and TLB miss, like a transfer. */
+  async function gatherParallel(): Promise<Uint8Array> {
+    const m = touched.size;
+    if (m < (options.minParallelGather ?? PARALLEL_GATHER_MIN)) return state.leavesOfCells(touched.cells, m);
+    const out = new Uint32Array(new SharedArrayBuffer(m * LEAF_WORDS * 4));
+    const parts = splitRange(m, pool.size + 1);
+    Atomics.add(control, 0, 1);
+    Atomics.store(control, 1, 0);
+    const jobs = parts.slice(1).map(([start, end], j) => pool.workers[j].gather({
+      cells: touched.cells.buffer as SharedArrayBuffer, out: out.buffer as SharedArrayBuffer, control: control.buffer as SharedArrayBuffer, start, end,
+    }));
+    gatherLeaves(state.u32, touched.cells, parts[0][0], parts[0][1], out);
+    await Promise.all(jobs);
+    if (Atomics.load(control, 1) !== jobs.length) throw new Error('executor: a helper did not finish gathering');
+    // A private copy: callers may hand it to APIs that refuse shared memory (e.g. GPU uploads).
+    const copy = new Uint8Array(m * LEAF_WORDS * 4);
+    copy.set(new Uint8Array(out.buffer));
+    return copy;
   }
 
   /**
-   * Parallel only where it wins: big enough blocks, and only while the
-   * measured schedule beats the measured inline (sequential) cost. The model:
-   * coordinator time = k·inline + (n − k)·applied, k as in runParallel.
+   * Parallel only where it wins: big enough blocks, and only while its
+   * measured time per record beats the sequential one (a hot account makes
+   * nearly everything deferred, for instance). Each mode is re-measured now
+   * and then so a change of workload or machine load is noticed.
    */
-  function parallelPays(n: number): boolean {
+  function chooseParallel(n: number): boolean {
     if (n < minParallel) return false;
-    if (parallelBlocks < 2 || options.coordinatorShare !== undefined) return true; // measure first
-    const helperRate = pool.size / resolveCost;
-    const share = (1 / inlineCost) / (1 / inlineCost + helperRate);
-    const predicted = share * inlineCost + (1 - share) * appliedCost;
-    // Re-probe now and then so a machine that got less busy is noticed.
-    return predicted < 0.95 * inlineCost || parallelBlocks % 16 === 0;
+    if (options.coordinatorShare !== undefined) return true;
+    blocksSeen++;
+    if (seqPerRecord === 0) return false;
+    if (parPerRecord === 0) return true;
+    if (blocksSeen % 8 === 0) return parPerRecord <= seqPerRecord ? false : true; // probe the other mode
+    return parPerRecord < seqPerRecord;
   }
 
   return {
@@ -192,15 +257,20 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       checkInputs(block, validity);
       busy = true;
       try {
-        if (!parallelPays(block.count)) {
-          const t0 = performance.now();
-          const r = executeSequential(state, block, validity, touched, cells);
-          if (block.count > 0) inlineCost = 0.7 * inlineCost + 0.3 * ((performance.now() - t0) / block.count);
-          // Count sequential blocks too, so the periodic re-probe happens.
-          if (block.count >= minParallel) parallelBlocks++;
+        const n = block.count;
+        const t0 = performance.now();
+        if (!chooseParallel(n)) {
+          const r = executeSequential(state, block, validity, touched);
+          if (n >= minParallel) {
+            const ms = (performance.now() - t0) / n;
+            seqPerRecord = ema(seqPerRecord, ms);
+            inlineCost = ema(inlineCost, ms);
+          }
           return r;
         }
-        return await runParallel(block, validity);
+        const r = await runParallel(block, validity);
+        if (n >= minParallel) parPerRecord = ema(parPerRecord, (performance.now() - t0) / n);
+        return r;
       } finally {
         busy = false;
       }

@@ -112,6 +112,15 @@ export function probeFrom(records: Int32Array, keys: Int32Array, o: number, c: n
   }
 }
 
+/** Copies the leaf words of cells[start..end) to out[k·12..] for k = start..end − 1 (any thread). */
+export function gatherLeaves(u32: Uint32Array, cells: Uint32Array | Int32Array, start: number, end: number, out: Uint32Array): void {
+  for (let k = start; k < end; k++) {
+    const b = cells[k] << 4;
+    const o = k * LEAF_WORDS;
+    for (let j = 0; j < LEAF_WORDS; j++) out[o + j] = u32[b + j];
+  }
+}
+
 /** Cells for `capacity` accounts at load ≤ 1/2: a power of two ≥ 2·capacity (and ≥ 32). */
 function cellsFor(capacity: number): number {
   let cells = 32;
@@ -234,12 +243,7 @@ export class AccountState {
   /** The 48-byte leaves of the accounts in `cells`, in that order. */
   leavesOfCells(cells: Uint32Array | Int32Array, count = cells.length): Uint8Array {
     const out = new Uint32Array(count * LEAF_WORDS);
-    const u = this.u32;
-    for (let k = 0; k < count; k++) {
-      const b = cells[k] << 4;
-      const o = k * LEAF_WORDS;
-      for (let j = 0; j < LEAF_WORDS; j++) out[o + j] = u[b + j];
-    }
+    gatherLeaves(this.u32, cells, 0, count, out);
     return new Uint8Array(out.buffer);
   }
 

@@ -1,0 +1,147 @@
+// A helper's share of a parallel block: execute, in order, the transactions
+// of its range that provably commute with everything before them, and defer
+// the rest to the coordinating thread.
+//
+// Why this schedule: over a large state the cost of a transfer is touching
+// its two accounts (cache and TLB misses), so every account must be touched
+// by one thread once — splitting "look up" from "apply" across threads pays
+// the misses twice. Here each thread looks up and applies its own
+// transactions. A transaction of range [start, end) is *clean* when neither
+// of its keys appears in any earlier transaction of the block (the prefix
+// [0, start), and the deferred transactions of its own range before it), it
+// creates no account, and both its accounts existed at block start. A clean
+// transaction shares no account with any earlier transaction it could be
+// reordered with, so running it now gives the state sequential order gives.
+// Deferred (*dirty*) transactions run afterwards on the coordinating thread,
+// in block order, after every clean one; a later transaction sharing a key
+// with a dirty one is dirty itself, so nothing clean ever follows a dirty
+// transaction on a shared account. New accounts are only ever created on
+// the coordinating thread, in block order, so slots follow SPEC §5.
+import { hashKey, probeFrom } from '../state/account-state.js';
+import { applyTransfer, Receipt, type Toucher } from './apply.js';
+import { KEY_STRIDE, VALUE_STRIDE } from './decode.js';
+
+/**
+ * A set of 32-bit key hashes. Conservative by design: two keys with the
+ * same hash only make a transaction dirty (slower, never wrong), so the
+ * keys themselves need not be stored.
+ */
+class KeyHashSet {
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  constructor(entries: number) {
+    let size = 64;
+    while (size < 2 * entries) size *= 2;
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+  }
+  add(h: number): void {
+    const v = h === 0 ? 1 : h; // 0 marks an empty cell; 1 merely shares a hash with 0
+    let i = (Math.imul(v, 0x2545f491) >>> 7) & this.mask;
+    for (;;) {
+      const e = this.table[i];
+      if (e === v) return;
+      if (e === 0) { this.table[i] = v; return; }
+      i = (i + 1) & this.mask;
+    }
+  }
+  has(h: number): boolean {
+    const v = h === 0 ? 1 : h;
+    let i = (Math.imul(v, 0x2545f491) >>> 7) & this.mask;
+    for (;;) {
+      const e = this.table[i];
+      if (e === v) return true;
+      if (e === 0) return false;
+      i = (i + 1) & this.mask;
+    }
+  }
+}
+
+/** Appends (slot, cell) pairs at a fixed offset of two shared columns. */
+class ListToucher implements Toucher {
+  count = 0;
+  constructor(private readonly slots: Int32Array, private readonly cells: Int32Array, private readonly base: number) {}
+  add(slot: number, cell: number): void {
+    this.slots[this.base + this.count] = slot;
+    this.cells[this.base + this.count] = cell;
+    this.count++;
+  }
+}
+
+export interface HelperColumns {
+  records: Int32Array;
+  u32: Uint32Array;
+  seed: number;
+  keys: Int32Array;
+  values: Uint32Array;
+  wellFormed: Uint8Array;
+  validity: Uint8Array;
+  receipts: Uint8Array;
+  /** Deferred record indices; this range writes from index `start`. */
+  dirty: Int32Array;
+  /** Touched (slot, cell) pairs; this range writes from index 2·start. */
+  touchedSlots: Int32Array;
+  touchedCells: Int32Array;
+}
+
+const GROUP = 16;
+
+/**
+ * Runs the clean transactions of [start, end), writes their receipts, and
+ * returns how many it deferred and how many touches it recorded. `limit` is
+ * the account count at block start (the coordinator appends meanwhile; see
+ * findCellBefore).
+ */
+export function runCleanRange(c: HelperColumns, start: number, end: number, limit: number): { dirty: number; touched: number } {
+  const { records, u32, seed, keys, values, wellFormed, validity, receipts, dirty } = c;
+  const mask = (records.length >>> 4) - 1;
+  // Every key of an earlier transaction that can have an effect.
+  const seen = new KeyHashSet(2 * end);
+  for (let i = 0; i < start; i++) {
+    if (wellFormed[i] === 0 || validity[i] !== 1) continue;
+    seen.add(hashKey(keys, i * KEY_STRIDE, seed));
+    seen.add(hashKey(keys, i * KEY_STRIDE + 8, seed));
+  }
+  const touched = new ListToucher(c.touchedSlots, c.touchedCells, 2 * start);
+  const homes = new Int32Array(2 * GROUP);
+  let deferred = 0;
+  let sink = 0;
+  for (let g = start; g < end; g += GROUP) {
+    const e = Math.min(g + GROUP, end);
+    // Touch the home cells of the whole group first so their misses overlap.
+    for (let i = g; i < e; i++) {
+      if (wellFormed[i] === 0) continue;
+      const o = i * KEY_STRIDE;
+      const hf = hashKey(keys, o, seed), ht = hashKey(keys, o + 8, seed);
+      homes[2 * (i - g)] = hf;
+      homes[2 * (i - g) + 1] = ht;
+      sink ^= records[((hf & mask) << 4) + 12] ^ records[((ht & mask) << 4) + 12];
+    }
+    for (let i = g; i < e; i++) {
+      if (wellFormed[i] === 0) { receipts[i] = Receipt.MALFORMED; continue; }
+      if (validity[i] !== 1) { receipts[i] = Receipt.BAD_SIGNATURE; continue; }
+      const o = i * KEY_STRIDE;
+      const hf = homes[2 * (i - g)], ht = homes[2 * (i - g) + 1];
+      if (seen.has(hf) || seen.has(ht)) {
+        dirty[start + deferred++] = i;
+        seen.add(hf);
+        seen.add(ht);
+        continue;
+      }
+      const f = probeFrom(records, keys, o, hf & mask, limit);
+      // No earlier transaction names this key, so it is absent now exactly when it was at block start.
+      if (f < 0) { receipts[i] = Receipt.UNKNOWN_SENDER; continue; }
+      const t = probeFrom(records, keys, o + 8, ht & mask, limit);
+      if (t < 0) {
+        // Creating an account assigns a slot: only the coordinator does that, in block order.
+        dirty[start + deferred++] = i;
+        seen.add(hf);
+        seen.add(ht);
+        continue;
+      }
+      receipts[i] = applyTransfer(u32, f, t, values, i * VALUE_STRIDE, touched, null, keys, o + 8);
+    }
+  }
+  if (sink === 0x7fffffff) receipts[start] = receipts[start]; // keeps the grouped loads observable
+  return { dirty: deferred, touched: touched.count };
+}

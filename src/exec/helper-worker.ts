@@ -1,0 +1,85 @@
+// A helper thread of the parallel executor: runs the clean transactions of
+// its range of a block (src/exec/disjoint.ts) on the shared state. One call
+// per block (comlink, control only); the data stays in SharedArrayBuffers.
+import { exposeWorkerApi } from '../pool/worker-pool.js';
+import { gatherLeaves, type StateBuffers } from '../state/account-state.js';
+import { runCleanRange } from './disjoint.js';
+
+let records: Int32Array = new Int32Array(16 * 32);
+let u32: Uint32Array = new Uint32Array(records.buffer);
+let seed = 0;
+
+export interface HelperJob {
+  keys: SharedArrayBuffer;
+  values: SharedArrayBuffer;
+  wellFormed: SharedArrayBuffer;
+  validity: SharedArrayBuffer;
+  receipts: SharedArrayBuffer;
+  dirty: SharedArrayBuffer;
+  touchedSlots: SharedArrayBuffer;
+  touchedCells: SharedArrayBuffer;
+  /** Int32 control words: [0] = block sequence published by the coordinator, [1] = helpers done. */
+  control: SharedArrayBuffer;
+  start: number;
+  end: number;
+  /** Accounts that existed when the block started. */
+  limit: number;
+}
+
+export interface HelperResult {
+  dirty: number;
+  touched: number;
+  ms: number;
+}
+
+export const helperWorkerApi = {
+  attach(buffers: StateBuffers): void {
+    records = new Int32Array(buffers.records);
+    u32 = new Uint32Array(buffers.records);
+    seed = buffers.seed;
+  },
+  run(job: HelperJob): HelperResult {
+    const t0 = performance.now();
+    const control = new Int32Array(job.control);
+    // The Atomics pair orders the coordinator's writes (columns, state)
+    // before these reads, and these writes (state, receipts, lists) before
+    // the coordinator's reads.
+    Atomics.load(control, 0);
+    const r = runCleanRange({
+      records, u32, seed,
+      keys: new Int32Array(job.keys),
+      values: new Uint32Array(job.values),
+      wellFormed: new Uint8Array(job.wellFormed),
+      validity: new Uint8Array(job.validity),
+      receipts: new Uint8Array(job.receipts),
+      dirty: new Int32Array(job.dirty),
+      touchedSlots: new Int32Array(job.touchedSlots),
+      touchedCells: new Int32Array(job.touchedCells),
+    }, job.start, job.end, job.limit);
+    Atomics.add(control, 1, 1);
+    return { ...r, ms: performance.now() - t0 };
+  },
+};
+
+export interface GatherJob {
+  cells: SharedArrayBuffer;
+  out: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  start: number;
+  end: number;
+}
+
+export const gatherApi = {
+  /** Copies the leaves of cells[start..end) into `out` (12 words each). */
+  gather(job: GatherJob): void {
+    const control = new Int32Array(job.control);
+    Atomics.load(control, 0);
+    gatherLeaves(u32, new Int32Array(job.cells), job.start, job.end, new Uint32Array(job.out));
+    Atomics.add(control, 1, 1);
+  },
+};
+Object.assign(helperWorkerApi, gatherApi);
+
+export type HelperWorkerApi = typeof helperWorkerApi & typeof gatherApi;
+
+await exposeWorkerApi(helperWorkerApi);
