@@ -188,6 +188,18 @@ describe('pipeline with its real stages', () => {
     }
   });
 
+  it('blocks big enough for the parallel executor (≥ 2048 records), hot account, 2 workers', async () => {
+    const w = await generateWorkload(spec({ workload: 'hot', accounts: 300, txsPerBlock: 2600, blocks: 2 }), { signer: nodeSigner });
+    const want = sequentialReference(w, w.blocks);
+    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', backend: 'cpu', workers: 2 });
+    try {
+      expect(p.backends.executeWorkers).toBe(2);
+      expect(collect(await Promise.all(w.blocks.map((b) => p.submit(b))))).toEqual(want);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('edge cases: empty genesis (root = SHA-256 of nothing), an empty block, senders that do not exist', async () => {
     const w = await generateWorkload(spec({ txsPerBlock: 8, blocks: 1 }), { signer: nodeSigner });
     const empty: BlockRecords = { bytes: new Uint8Array(0), offsets: new Uint32Array(1), count: 0 };
