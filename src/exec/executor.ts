@@ -78,6 +78,12 @@ export interface ExecutorOptions {
    * balancing it from measurements; for tests that must exercise every split.
    */
   coordinatorShare?: number;
+  /**
+   * 'auto' (default) runs each block the way measured to be faster;
+   * 'parallel' always runs blocks of at least minParallelRecords in parallel
+   * (benchmarks compare the two schedules with it).
+   */
+  schedule?: 'auto' | 'parallel';
   /** Parallel blocks touching fewer accounts gather their leaves on one thread (default 8192). */
   minParallelGather?: number;
 }
@@ -137,6 +143,9 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
   // split and the choice of mode.
   let inlineCost = 1, helperCost = 1, dirtyShare = 0;
   let seqPerRecord = 0, parPerRecord = 0;
+  // The first block of each mode compiles its code (here and in every
+  // worker): it is not a measurement.
+  let seqBlocks = 0, parBlocks = 0;
   let blocksSeen = 0;
   let busy = false;
   let destroyed = false;
@@ -156,7 +165,8 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
    */
   function coordinatorRecords(n: number): number {
     if (options.coordinatorShare !== undefined) return Math.round(n * options.coordinatorShare);
-    const c = inlineCost, hh = helperCost / pool.size, d = dirtyShare;
+    // Until a helper has been measured, assume it is as fast as this thread.
+    const c = inlineCost, hh = (parBlocks > 1 ? helperCost : inlineCost) / pool.size, d = dirtyShare;
     const k = (n * (hh - d * c)) / (c - d * c + hh);
     return Math.max(0, Math.min(n, Math.round(k)));
   }
@@ -201,8 +211,8 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       deferred += results[j].dirty;
       for (let x = 0; x < results[j].touched; x++) touched.add(touchedSlots[2 * start + x], touchedCells[2 * start + x]);
     });
-    if (k > 0) inlineCost = ema(inlineCost, (t1 - t0) / k);
-    if (n > k) {
+    if (k > 0 && parBlocks > 0) inlineCost = ema(inlineCost, (t1 - t0) / k);
+    if (n > k && parBlocks > 0) {
       helperCost = ema(helperCost, results.reduce((x, r) => x + r.ms, 0) / (n - k));
       dirtyShare = ema(dirtyShare, deferred / (n - k));
     }
@@ -236,16 +246,17 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
   /**
    * Parallel only where it wins: big enough blocks, and only while its
    * measured time per record beats the sequential one (a hot account makes
-   * nearly everything deferred, for instance). Each mode is re-measured now
-   * and then so a change of workload or machine load is noticed.
+   * nearly everything deferred, for instance; so do busy cores).
    */
   function chooseParallel(n: number): boolean {
     if (n < minParallel) return false;
-    if (options.coordinatorShare !== undefined) return true;
+    if (options.coordinatorShare !== undefined || options.schedule === 'parallel') return true;
     blocksSeen++;
-    if (seqPerRecord === 0) return false;
-    if (parPerRecord === 0) return true;
-    if (blocksSeen % 8 === 0) return parPerRecord <= seqPerRecord ? false : true; // probe the other mode
+    if (seqBlocks < 2) return false;
+    if (parBlocks < 2) return true;
+    // Probe the other mode once in 32 blocks: a changed workload or machine
+    // load is noticed, and a losing probe costs at most 1/32 of the time.
+    if (blocksSeen % 32 === 0) return parPerRecord > seqPerRecord;
     return parPerRecord < seqPerRecord;
   }
 
@@ -261,7 +272,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
         const t0 = performance.now();
         if (!chooseParallel(n)) {
           const r = executeSequential(state, block, validity, touched);
-          if (n >= minParallel) {
+          if (n >= minParallel && seqBlocks++ > 0) {
             const ms = (performance.now() - t0) / n;
             seqPerRecord = ema(seqPerRecord, ms);
             inlineCost = ema(inlineCost, ms);
@@ -269,7 +280,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
           return r;
         }
         const r = await runParallel(block, validity);
-        if (n >= minParallel) parPerRecord = ema(parPerRecord, (performance.now() - t0) / n);
+        if (n >= minParallel && parBlocks++ > 0) parPerRecord = ema(parPerRecord, (performance.now() - t0) / n);
         return r;
       } finally {
         busy = false;

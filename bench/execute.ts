@@ -1,0 +1,216 @@
+// `npm run bench:execute`: execution alone (receipts + state + touched
+// leaves, signatures taken as valid) and the state root per block.
+//   - sequential vs parallel (forced) vs auto (the executor's own choice),
+//     transfers/s, for uniform transfers, a hot account, and 10% chains;
+//   - state root after a block: incremental CPU tree, incremental WebGPU tree,
+//     full recomputation (CPU, every core);
+//   - u64 as two u32 halves vs BigUint64Array on the transfer arithmetic.
+// Median of several timed blocks after untimed warm-up blocks (the JIT, in
+// every worker); machine,
+// adapter and load average printed beside the numbers.
+// Flags: --accounts N (1000000) --txs N (100000) --blocks N (timed blocks per run, 5)
+//        --workers N (every core) --no-gpu --gpu-accounts N (GPU tree size, default min(accounts, 131072))
+import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { stateFromGenesis } from '../src/state/genesis.js';
+import type { AccountState } from '../src/state/account-state.js';
+import { decodeBlock, type DecodedBlock } from '../src/exec/decode.js';
+import { createExecutor, type BlockExecution } from '../src/exec/executor.js';
+import { syntheticBlock, syntheticGenesis, type SyntheticPattern } from '../src/exec/synthetic.js';
+import { createIncrementalMerkleTree } from '../src/merkle/incremental.js';
+import { createMerkleHasher } from '../src/merkle/hasher.js';
+import { acquireGpu, type GpuContext } from '../src/gpu/device.js';
+import { toHex } from '../src/hex.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(argv[i + 1]);
+  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`--${name} must be a positive integer`);
+  return v;
+};
+const ACCOUNTS = flag('accounts', 1_000_000);
+const TXS = flag('txs', 100_000);
+const BLOCKS = flag('blocks', 5);
+const cores = os.availableParallelism?.() ?? os.cpus().length;
+const WORKERS = flag('workers', cores);
+const NO_GPU = argv.includes('--no-gpu');
+// SwiftShader hashes slowly: by default the GPU tree is capped (correctness there, not speed).
+const GPU_ACCOUNTS = flag('gpu-accounts', Math.min(ACCOUNTS, 1 << 17));
+const WARMUP = 2;
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(0)}k` : x.toFixed(0));
+const machine = { cpu: os.cpus()[0]?.model?.trim() ?? 'unknown', cores, node: process.version, loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)) };
+console.log(`machine: ${machine.cpu}, ${cores} cores, node ${machine.node}; load average at start ${machine.loadavgAtStart.join(' ')}`);
+console.log(`workload: ${fmt(ACCOUNTS)} accounts, ${fmt(TXS)} transfers per block, ${WARMUP} warm-up + ${BLOCKS} timed blocks per run, ${WORKERS} threads for parallel`);
+
+// ---- genesis, built once and cloned per run so every run starts equal ----
+let t0 = performance.now();
+const genesis = stateFromGenesis(syntheticGenesis(ACCOUNTS, 1), 0);
+genesis.reserve(TXS * (BLOCKS + 2));
+console.log(`genesis state: ${(performance.now() - t0).toFixed(0)} ms`);
+
+function blocksFor(pattern: SyntheticPattern): DecodedBlock[] {
+  const nonces = new Map<number, bigint>();
+  const out: DecodedBlock[] = [];
+  for (let b = 0; b < BLOCKS + WARMUP; b++) out.push(decodeBlock(syntheticBlock({ pattern, accounts: ACCOUNTS, transactions: TXS, seed: 1, chainShare: 0.1 }, nonces, b)));
+  return out;
+}
+
+interface ModeResult { msPerBlock: number[]; tps: number; modes: string[]; deferredShare?: number; leafHex: string }
+
+async function runMode(state: AccountState, blocks: DecodedBlock[], workers: number, schedule: 'auto' | 'parallel', keep?: (b: number, r: BlockExecution) => void): Promise<ModeResult> {
+  const exec = await createExecutor(state, { workers, schedule });
+  const valid = new Uint8Array(TXS).fill(1);
+  const ms: number[] = [];
+  const modes: string[] = [];
+  let deferred = 0, helpers = 0;
+  try {
+    for (let b = 0; b < blocks.length; b++) {
+      const t = performance.now();
+      const r = await exec.execute(blocks[b], valid);
+      const dt = performance.now() - t;
+      if (b >= WARMUP) { ms.push(dt); modes.push(r.mode); }
+      if (r.split) { deferred += r.split.deferred; helpers += r.split.helpers; }
+      keep?.(b, r);
+    }
+  } finally {
+    await exec.destroy();
+  }
+  // A digest of the final state: every mode must end in the same one.
+  const leaves = state.allLeaves();
+  const { createHash } = await import('node:crypto');
+  return { msPerBlock: ms, tps: TXS / (median(ms) / 1000), modes, deferredShare: helpers ? deferred / helpers : undefined, leafHex: toHex(createHash('sha256').update(leaves).digest()) };
+}
+
+// ---- u64 representation ----
+function u64Micro(): { u32HalvesNsPerOp: number; bigUint64NsPerOp: number } {
+  const n = 1 << 20, ops = 4_000_000;
+  const idx = new Uint32Array(ops);
+  let x = 12345;
+  for (let i = 0; i < ops; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; idx[i] = x & (n - 1); }
+  const halves = new Uint32Array(2 * n).fill(0x40000000);
+  const big = new BigUint64Array(n).fill(0x4000000040000000n);
+  const run = (f: () => void) => { const r: number[] = []; for (let k = 0; k < 5; k++) { const t = performance.now(); f(); r.push(performance.now() - t); } return (median(r) * 1e6) / ops; };
+  const halvesNs = run(() => {
+    for (let i = 0; i + 1 < ops; i += 2) {
+      const f = idx[i] * 2, t = idx[i + 1] * 2, alo = 7, ahi = 0;
+      const blo = halves[f], bhi = halves[f + 1];
+      if (bhi < ahi || (bhi === ahi && blo < alo)) continue;
+      const lo = halves[t] + alo, hi = halves[t + 1] + ahi + (lo > 0xffffffff ? 1 : 0);
+      if (hi > 0xffffffff) continue;
+      halves[t] = lo; halves[t + 1] = hi;
+      halves[f] = blo - alo; halves[f + 1] = bhi - ahi - (blo < alo ? 1 : 0);
+    }
+  });
+  const MAX = (1n << 64n) - 1n;
+  const bigNs = run(() => {
+    for (let i = 0; i + 1 < ops; i += 2) {
+      const f = idx[i], t = idx[i + 1], a = 7n;
+      const b = big[f];
+      if (b < a) continue;
+      const s = big[t] + a;
+      if (s > MAX) continue;
+      big[t] = s; big[f] = b - a;
+    }
+  });
+  return { u32HalvesNsPerOp: halvesNs / 2, bigUint64NsPerOp: bigNs / 2 };
+}
+
+const u64 = u64Micro();
+console.log(`u64 transfer arithmetic, per account update: two u32 halves ${u64.u32HalvesNsPerOp.toFixed(1)} ns, BigUint64Array ${u64.bigUint64NsPerOp.toFixed(1)} ns`);
+
+// ---- execution ----
+const patterns: Array<[SyntheticPattern, string]> = [['uniform', 'uniform transfers'], ['hot', 'hot account (every tx)'], ['chains', '10% dependent chains']];
+const execRows: Array<Record<string, unknown>> = [];
+let rootInputs: { state: AccountState; executions: BlockExecution[] } | undefined;
+console.log('\nexecution (receipts + state + touched leaves), transfers/s, median of timed blocks');
+console.log('workload                 | sequential | parallel (forced) | auto        | parallel/seq | helpers deferred | same state');
+for (const [pattern, label] of patterns) {
+  const blocks = blocksFor(pattern);
+  const seqState = genesis.clone();
+  const executions: BlockExecution[] = [];
+  const seq = await runMode(seqState, blocks, 1, 'auto', pattern === 'uniform' ? (_b, r) => executions.push(r) : undefined);
+  if (pattern === 'uniform') rootInputs = { state: seqState, executions };
+  const par = await runMode(genesis.clone(), blocks, WORKERS, 'parallel');
+  const auto = await runMode(genesis.clone(), blocks, WORKERS, 'auto');
+  const same = seq.leafHex === par.leafHex && seq.leafHex === auto.leafHex;
+  const autoModes = auto.modes.map((m) => (m === 'parallel' ? 'P' : 'S')).join('');
+  console.log(`${label.padEnd(24)} | ${fmt(seq.tps).padStart(10)} | ${fmt(par.tps).padStart(17)} | ${fmt(auto.tps).padStart(6)} ${autoModes.padEnd(4)} | ${(par.tps / seq.tps).toFixed(2).padStart(11)}× | ${par.deferredShare === undefined ? '-' : `${(100 * par.deferredShare).toFixed(0)}%`.padStart(16)} | ${same ? 'yes' : 'NO'}`);
+  execRows.push({ pattern, label, sequentialTps: Math.round(seq.tps), parallelTps: Math.round(par.tps), autoTps: Math.round(auto.tps), autoModes: auto.modes,
+    parallelOverSequential: +(par.tps / seq.tps).toFixed(3), helperDeferredShare: par.deferredShare, msPerBlock: { sequential: seq.msPerBlock, parallel: par.msPerBlock, auto: auto.msPerBlock }, sameFinalState: same });
+  if (!same) process.exitCode = 1;
+}
+
+// ---- state root per block (uniform blocks, replayed from the sequential run) ----
+console.log('\nstate root after a uniform block (touched accounts → root), ms, median');
+const rootRows: Array<Record<string, unknown>> = [];
+const genesisLeaves = genesis.allLeaves();
+const allIdx = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
+async function incremental(backend: 'cpu' | 'webgpu', device?: GpuContext, accounts = ACCOUNTS) {
+  if (!rootInputs) throw new Error('no uniform run');
+  const tree = await createIncrementalMerkleTree({ backend, leafSize: 48, device });
+  let t = performance.now();
+  await tree.setLeaves(allIdx(accounts), genesisLeaves.subarray(0, 48 * accounts));
+  await tree.root();
+  const initMs = performance.now() - t;
+  const ms: number[] = [];
+  let root = '';
+  for (let b = 0; b < rootInputs.executions.length; b++) {
+    const r = rootInputs.executions[b];
+    // With a smaller GPU tree, keep only touches inside it (same work per touched leaf).
+    let idx = r.touched, leaves = r.leaves;
+    if (accounts < ACCOUNTS) {
+      const keep = [...r.touched.keys()].filter((k) => r.touched[k] < accounts);
+      idx = Uint32Array.from(keep.map((k) => r.touched[k]));
+      leaves = new Uint8Array(keep.length * 48);
+      keep.forEach((k, j) => leaves.set(r.leaves.subarray(k * 48, k * 48 + 48), j * 48));
+    }
+    t = performance.now();
+    await tree.setLeaves(idx, leaves);
+    root = toHex(await tree.root());
+    if (b >= WARMUP) ms.push(performance.now() - t);
+  }
+  tree.destroy();
+  return { initMs, ms, root, touchedPerBlock: rootInputs.executions[WARMUP]?.touched.length };
+}
+const cpuInc = await incremental('cpu');
+const full: number[] = [];
+const hasher = await createMerkleHasher({ backend: 'cpu' });
+const finalLeaves = rootInputs!.state.allLeaves();
+const offsets = Uint32Array.from({ length: finalLeaves.length / 48 + 1 }, (_, i) => i * 48);
+let fullRoot = '';
+for (let k = 0; k < 3; k++) {
+  const t = performance.now();
+  fullRoot = toHex(await hasher.root({ data: finalLeaves, offsets }));
+  full.push(performance.now() - t);
+}
+await hasher.destroy?.();
+const rootMatches = fullRoot === cpuInc.root;
+console.log(`incremental CPU     : ${median(cpuInc.ms).toFixed(1)} ms per block (${fmt(cpuInc.touchedPerBlock ?? 0)} touched leaves; initial ${fmt(ACCOUNTS)}-leaf build ${cpuInc.initMs.toFixed(0)} ms); root == full recomputation: ${rootMatches ? 'yes' : 'NO'}`);
+console.log(`full recomputation  : ${median(full).toFixed(1)} ms (${fmt(finalLeaves.length / 48)} leaves, CPU hasher, every core)`);
+rootRows.push({ kind: 'incremental-cpu', msPerBlock: median(cpuInc.ms), samples: cpuInc.ms, initMs: cpuInc.initMs, touchedPerBlock: cpuInc.touchedPerBlock, equalsFull: rootMatches });
+rootRows.push({ kind: 'full-cpu', ms: median(full), samples: full, leaves: finalLeaves.length / 48 });
+if (!rootMatches) process.exitCode = 1;
+let adapter: unknown = 'not run (--no-gpu)';
+if (!NO_GPU) {
+  const gpu = await acquireGpu();
+  adapter = gpu.report;
+  const g = await incremental('webgpu', gpu, Math.min(GPU_ACCOUNTS, ACCOUNTS));
+  gpu.destroy();
+  const note = gpu.report.isSoftware ? ' — software adapter: correctness only, not GPU speed' : '';
+  console.log(`incremental WebGPU  : ${median(g.ms).toFixed(1)} ms per block over ${fmt(Math.min(GPU_ACCOUNTS, ACCOUNTS))} leaves (initial build ${g.initMs.toFixed(0)} ms) on ${gpu.report.description || gpu.report.device || gpu.report.vendor}${note}`);
+  rootRows.push({ kind: 'incremental-webgpu', msPerBlock: median(g.ms), samples: g.ms, initMs: g.initMs, leaves: Math.min(GPU_ACCOUNTS, ACCOUNTS), equalsCpuTree: GPU_ACCOUNTS >= ACCOUNTS ? g.root === cpuInc.root : undefined });
+  if (GPU_ACCOUNTS >= ACCOUNTS && g.root !== cpuInc.root) { console.log('WebGPU root differs from the CPU root'); process.exitCode = 1; }
+}
+
+mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./out/execute.json', import.meta.url), `${JSON.stringify({
+  bench: 'execute', date: new Date().toISOString(), machine: { ...machine, loadavgAtEnd: os.loadavg().map((x) => +x.toFixed(2)) }, adapter,
+  workload: { accounts: ACCOUNTS, txsPerBlock: TXS, timedBlocks: BLOCKS, workers: WORKERS },
+  unit: 'transfers per second, execution only (receipts, state, touched leaves), median block', u64, execution: execRows, stateRoot: rootRows,
+}, null, 1)}\n`);
+console.log('\nwrote bench/out/execute.json');
+process.exit(process.exitCode ?? 0);
