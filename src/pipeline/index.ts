@@ -1,7 +1,7 @@
 // The pre-execution pipeline: public surface.
 export { createPipeline, DEFAULT_MAX_BLOCKS_IN_FLIGHT, BlockFailedError, PipelineClosedError } from './pipeline.js';
 export type {
-  Pipeline, PipelineOptions, PipelineBackends, Backend, SignatureVerifier, StateTree, BlockResult, StageTimings,
+  Pipeline, PipelineOptions, PipelineBackends, Backend as PipelineBackend, SignatureVerifier, StateTree, BlockResult, StageTimings,
 } from './pipeline.js';
 export type { StageSpans } from './schedule.js';
 export { measurePipelineRun, measureSequentialExecute, unionMs } from './measure.js';

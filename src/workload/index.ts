@@ -3,7 +3,8 @@
 import type { Ed25519Signer } from './signer.js';
 
 export { generateWorkload, checkWorkloadSpec, workloadKeySeed, WORKLOADS, GENESIS_BALANCE, DEFAULT_BAD_SIG_PERCENT, WorkloadSpecError } from './generate.js';
-export type { Workload, WorkloadSpec, WorkloadName, GenesisAccount, GenerateOptions } from './generate.js';
+// GenesisAccount is the same shape as src/state's, which the package exports.
+export type { Workload, WorkloadSpec, WorkloadName, GenerateOptions } from './generate.js';
 export { genesisToJson, blockToFile, blockFileName } from './files.js';
 export { createPrng } from './prng.js';
 export type { Prng } from './prng.js';
