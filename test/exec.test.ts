@@ -181,11 +181,13 @@ describe('executor == SPEC §5 model', () => {
       expect(got.roots).toEqual(wantRoots);
     });
 
-    for (const [workers, shares] of [[2, [0, 0.5, 1, undefined]], [4, [0.3]], [8, [undefined]]] as const) {
+    for (const [workers, shares] of [[2, [0, 0.5, 1, 'measured']], [4, [0.3]], [8, ['measured']]] as const) {
       it(`${c.name}: ${workers} workers, coordinator shares ${shares.join(', ')}`, async () => {
         splits.length = 0;
         for (const share of shares) {
-          const got = await runWith(s, async (state) => createExecutor(state, { workers, minParallelRecords: 0, minParallelGather: 0, coordinatorShare: share }));
+          const got = await runWith(s, async (state) => createExecutor(state, share === 'measured'
+            ? { workers, minParallelRecords: 0, minParallelGather: 0, schedule: 'parallel' }
+            : { workers, minParallelRecords: 0, minParallelGather: 0, coordinatorShare: share }));
           got.receipts.forEach((r, b) => expect(toHex(r), `share ${share} block ${b} receipts`).toBe(toHex(want.receipts[b])));
           got.leaves.forEach((l, b) => expect(toHex(l), `share ${share} block ${b} state`).toBe(toHex(want.leaves[b])));
           expect(got.roots).toEqual(wantRoots);
@@ -200,6 +202,21 @@ describe('executor == SPEC §5 model', () => {
       });
     }
   }
+});
+
+describe('executor, automatic schedule', () => {
+  it('switching between sequential and parallel blocks keeps the sequential result', async () => {
+    const s = scenario(11, { accounts: 3000, extraKeys: 300, blocks: 10, txs: 400 });
+    const want = expected(s);
+    const modes: string[] = [];
+    const got = await runWith(s, async (state) => {
+      const exec = await createExecutor(state, { workers: 2, minParallelRecords: 0, minParallelGather: 0 });
+      return { ...exec, state, workers: exec.workers, execute: async (b, v) => { const r = await exec.execute(b, v); modes.push(r.mode); return r; }, destroy: () => exec.destroy() };
+    });
+    expect(modes.slice(0, 6)).toEqual(['sequential', 'sequential', 'sequential', 'parallel', 'parallel', 'parallel']);
+    got.receipts.forEach((r, b) => expect(toHex(r), `block ${b} receipts`).toBe(toHex(want.receipts[b])));
+    got.leaves.forEach((l, b) => expect(toHex(l), `block ${b} state`).toBe(toHex(want.leaves[b])));
+  });
 });
 
 describe('executor edge cases', () => {

@@ -122,6 +122,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
   }
 
   const pool: WorkerPool<HelperWorkerApi> = await createWorkerPool<HelperWorkerApi>(siblingModule('helper-worker', import.meta.url), workers - 1);
+  await Promise.all(pool.workers.map((w) => w.warmUp()));
   const control = new Int32Array(new SharedArrayBuffer(8));
   // Shared per-block columns, grown as blocks grow.
   let capacity = 0;
@@ -252,8 +253,9 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     if (n < minParallel) return false;
     if (options.coordinatorShare !== undefined || options.schedule === 'parallel') return true;
     blocksSeen++;
-    if (seqBlocks < 2) return false;
-    if (parBlocks < 2) return true;
+    // Two measured blocks of each mode (the first of each is not measured) before choosing.
+    if (seqBlocks < 3) return false;
+    if (parBlocks < 3) return true;
     // Probe the other mode once in 32 blocks: a changed workload or machine
     // load is noticed, and a losing probe costs at most 1/32 of the time.
     if (blocksSeen % 32 === 0) return parPerRecord > seqPerRecord;
