@@ -5,7 +5,7 @@
 // the CPU backend's exact slow path (crafted invalid signatures under zip215).
 // Prints a table and writes bench/out/verify.json.
 //
-//   npm run bench:verify -- [--min-log 8] [--max-log 18] [--runs 3] [--budget-s 20] [--rules zip215] [--keys 1024]
+//   npm run bench:verify -- [--min-log 8] [--max-log 18] [--runs 3] [--budget-s 150] [--rules zip215] [--keys 1024] [--backends gpu,pool,node,noble]
 //
 // Each backend stops at the first size whose predicted time for its runs
 // passes --budget-s (SwiftShader and noble get there early); what was capped
@@ -27,9 +27,11 @@ function arg(name: string, fallback: string): string {
 const minLog = Number(arg('min-log', '8'));
 const maxLog = Number(arg('max-log', '18'));
 const runs = Number(arg('runs', '3'));
-const budgetS = Number(arg('budget-s', '20'));
+const budgetS = Number(arg('budget-s', '150'));
 const rules = arg('rules', 'zip215') as RuleSet;
 const distinctKeys = Number(arg('keys', '1024'));
+/** Which backends to time: any of gpu, pool, node, noble (default all). */
+const only = new Set(arg('backends', 'gpu,pool,node,noble').split(','));
 if (!RULE_SETS.includes(rules)) throw new RangeError(`--rules must be one of ${RULE_SETS.join('|')}`);
 
 const MESSAGE_BYTES = 81;
@@ -80,7 +82,7 @@ console.log(`machine: ${machine.cpu}, ${cores} cores, node ${machine.node}, Open
 let ctx: GpuContext | undefined;
 let gpuKernel: { verify(b: SignatureBatch, r: RuleSet): Promise<Uint8Array>; destroy(): void } | undefined;
 let opsPerVerify: string = 'n/a';
-try {
+if (only.has('gpu')) try {
   ctx = await acquireGpu();
   const kernelModule = await import('../src/ed25519/gpu/kernel.js') as Record<string, unknown>;
   gpuKernel = await (kernelModule.createGpuVerifyKernel as (c: GpuContext) => typeof gpuKernel)(ctx);
@@ -102,13 +104,13 @@ const pool = await createCpuVerifier({ workers: cores });
 const nodeCrypto = await loadNodeCrypto();
 const backends: Backend[] = [];
 if (gpuKernel) { const k = gpuKernel; backends.push({ name: 'gpu', rules, run: (b) => k.verify(b, rules) }); }
-backends.push({ name: `cpu pool (${pool.workers} workers)`, rules, run: (b) => pool.verify(b, rules) });
-backends.push({
+if (only.has('pool')) backends.push({ name: `cpu pool (${pool.workers} workers)`, rules, run: (b) => pool.verify(b, rules) });
+if (only.has('node')) backends.push({
   name: 'node:crypto 1 thread', rules: 'ref10',
   // crypto.verify with a KeyObject cache per key: the baseline a Node program would write.
   run: (b) => { const n = b.messageOffsets.length - 1; const out = new Uint8Array(n); verifyRange('node', nodeCrypto, b, 'ref10', 0, n, out); return out; },
 });
-backends.push({
+if (only.has('noble')) backends.push({
   name: 'noble 1 thread', rules: 'zip215',
   run: (b) => Uint8Array.from({ length: b.messageOffsets.length - 1 }, (_, i) => {
     const it = batchItem(b, i);
@@ -128,16 +130,26 @@ for (let k = minLog; k <= maxLog; k++) {
   const batch = validBatch(n, keys);
   const row: Record<string, unknown> = { items: n };
   const cells: string[] = [String(n).padStart(8)];
+  const active: Backend[] = [];
   for (const b of backends) {
     // Predict from the last size; stop a backend once its runs would pass the budget.
     if (!b.capped && b.lastPerItemMs !== undefined && b.lastPerItemMs * n * (runs + 1) > budgetS * 1e3) {
       b.capped = `capped at ${n / 2} items (predicted ${(b.lastPerItemMs * n * (runs + 1) / 1e3).toFixed(0)} s for ${runs + 1} runs of ${n})`;
     }
-    if (b.capped) { cells.push('capped'.padStart(24)); row[b.name] = null; continue; }
+    if (b.capped) continue;
     const warm = await b.run(batch);
     if (warm.length !== n || warm.some((v) => v !== 1)) throw new Error(`${b.name}: a valid signature was refused at n = ${n}`);
-    const ts: number[] = [];
-    for (let r = 0; r < runs; r++) { const t = performance.now(); await b.run(batch); ts.push(performance.now() - t); }
+    active.push(b);
+  }
+  // Runs interleave backends, so a load that comes and goes on the machine
+  // falls on all of them alike.
+  const times = new Map<Backend, number[]>(active.map((b) => [b, []]));
+  for (let r = 0; r < runs; r++) {
+    for (const b of active) { const t = performance.now(); await b.run(batch); times.get(b)!.push(performance.now() - t); }
+  }
+  for (const b of backends) {
+    const ts = times.get(b);
+    if (!ts) { cells.push('capped'.padStart(24)); row[b.name] = null; continue; }
     const ms = median(ts);
     b.lastPerItemMs = ms / n;
     const perS = n / (ms / 1e3);
@@ -151,7 +163,7 @@ for (const b of backends) if (b.capped) console.log(`${b.name}: ${b.capped}`);
 
 // ---------------------------------------------------------------- speedup and slow path
 
-const poolName = backends.find((b) => b.name.startsWith('cpu pool'))!.name;
+const poolName = `cpu pool (${pool.workers} workers)`;
 const speedups = rows.flatMap((r) => {
   const p = r[poolName] as { verifiesPerS: number } | null;
   const s = r['node:crypto 1 thread'] as { verifiesPerS: number } | null;
