@@ -181,23 +181,26 @@ describe('executor == SPEC §5 model', () => {
       expect(got.roots).toEqual(wantRoots);
     });
 
-    for (const [workers, shares] of [[2, [0, 0.5, 1, 'measured']], [4, [0.3]], [8, ['measured']]] as const) {
-      it(`${c.name}: ${workers} workers, coordinator shares ${shares.join(', ')}`, async () => {
+    for (const [workers, shares] of [[2, ['helpers only, chunks of 7', 'chunks of 64', 'default chunks']], [4, ['chunks of 33']], [8, ['helpers only, chunks of 50']]] as const) {
+      it(`${c.name}: ${workers} workers, ${shares.join('; ')}`, async () => {
         splits.length = 0;
         for (const share of shares) {
-          const got = await runWith(s, async (state) => createExecutor(state, share === 'measured'
-            ? { workers, minParallelRecords: 0, minParallelGather: 0, schedule: 'parallel' }
-            : { workers, minParallelRecords: 0, minParallelGather: 0, coordinatorShare: share }));
-          got.receipts.forEach((r, b) => expect(toHex(r), `share ${share} block ${b} receipts`).toBe(toHex(want.receipts[b])));
-          got.leaves.forEach((l, b) => expect(toHex(l), `share ${share} block ${b} state`).toBe(toHex(want.leaves[b])));
+          const chunk = /chunks of (\d+)/.exec(share)?.[1];
+          const got = await runWith(s, async (state) => createExecutor(state, {
+            workers, minParallelRecords: 0, minParallelGather: 0, schedule: 'parallel',
+            chunkRecords: chunk ? Number(chunk) : undefined, coordinatorJoins: !share.startsWith('helpers only'),
+          }));
+          got.receipts.forEach((r, b) => expect(toHex(r), `${share}: block ${b} receipts`).toBe(toHex(want.receipts[b])));
+          got.leaves.forEach((l, b) => expect(toHex(l), `${share}: block ${b} state`).toBe(toHex(want.leaves[b])));
           expect(got.roots).toEqual(wantRoots);
         }
         if (c.name === 'wide uniform') {
-          // the helpers really ran most of their records (not everything deferred)
-          const helpers = splits.reduce((x, p) => x + p.helpers, 0);
+          // most records ran in the parallel phase (not everything deferred), and helpers ran chunks
+          const chunks = splits.reduce((x, p) => x + p.chunks, 0);
+          const byCoordinator = splits.reduce((x, p) => x + p.byCoordinator, 0);
           const deferred = splits.reduce((x, p) => x + p.deferred, 0);
-          expect(helpers).toBeGreaterThan(0);
-          expect(deferred / helpers).toBeLessThan(0.6);
+          if (shares.some((x) => x.startsWith('helpers only'))) expect(chunks - byCoordinator).toBeGreaterThan(0);
+          expect(deferred / (s.blocks.length * c.txs * (shares.length))).toBeLessThan(0.6);
         }
       });
     }

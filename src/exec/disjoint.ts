@@ -1,22 +1,25 @@
-// A helper's share of a parallel block: execute, in order, the transactions
-// of its range that provably commute with everything before them, and defer
-// the rest to the coordinating thread.
+// The parallel phase of a block: every thread (the coordinating one and the
+// helpers) claims chunks of records in order and runs, in order, the
+// transactions of its chunk that provably commute with everything before
+// them; the rest are deferred to an ordered pass on the coordinating thread.
 //
 // Why this schedule: over a large state the cost of a transfer is touching
-// its two accounts (cache and TLB misses), so every account must be touched
-// by one thread once — splitting "look up" from "apply" across threads pays
-// the misses twice. Here each thread looks up and applies its own
-// transactions. A transaction of range [start, end) is *clean* when neither
-// of its keys appears in any earlier transaction of the block (the prefix
-// [0, start), and the deferred transactions of its own range before it), it
-// creates no account, and both its accounts existed at block start. A clean
-// transaction shares no account with any earlier transaction it could be
-// reordered with, so running it now gives the state sequential order gives.
-// Deferred (*dirty*) transactions run afterwards on the coordinating thread,
-// in block order, after every clean one; a later transaction sharing a key
-// with a dirty one is dirty itself, so nothing clean ever follows a dirty
-// transaction on a shared account. New accounts are only ever created on
-// the coordinating thread, in block order, so slots follow SPEC §5.
+// its two accounts (cache and TLB misses), so every account should be
+// touched by one thread once — splitting "look up" from "apply" across
+// threads pays the misses twice. Here each thread looks up and applies its
+// own transactions. A transaction of chunk [start, end) is *clean* when
+// neither of its keys appears in any earlier transaction of the block that
+// can have an effect (every record before `start`, and the deferred records
+// of its chunk before it), it creates no account, and both its accounts
+// existed at block start. A clean transaction shares no account with any
+// earlier transaction, and any later transaction sharing one of its accounts
+// is either in the same chunk after it (same thread, in order) or in a later
+// chunk, where that key is in the prefix, so deferred: running it now gives
+// the state sequential order gives. Deferred (*dirty*) transactions run
+// afterwards on the coordinating thread, in block order, after every clean
+// one; a later transaction of the chunk sharing a key with a dirty one is
+// dirty itself. New accounts are only ever created in that ordered pass, so
+// slots follow block order (SPEC §5).
 import { hashKey, probeFrom } from '../state/account-state.js';
 import { applyTransfer, Receipt, type Toucher } from './apply.js';
 import { KEY_STRIDE, VALUE_STRIDE } from './decode.js';
@@ -26,7 +29,7 @@ import { KEY_STRIDE, VALUE_STRIDE } from './decode.js';
  * same hash only make a transaction dirty (slower, never wrong), so the
  * keys themselves need not be stored.
  */
-class KeyHashSet {
+export class KeyHashSet {
   private readonly table: Int32Array;
   private readonly mask: number;
   constructor(entries: number) {
@@ -86,22 +89,60 @@ export interface HelperColumns {
 
 const GROUP = 16;
 
+export interface ChunkPlan {
+  /** Records in the block. */
+  n: number;
+  /** Records per chunk; chunk c is [c·chunk, min(n, (c+1)·chunk)). */
+  chunk: number;
+  /** Accounts at block start (see findCellBefore). */
+  limit: number;
+  /** Int32 words: [2] = next chunk to claim (shared by every thread of the block). */
+  control: Int32Array;
+  /** Per chunk: deferred records and touches recorded (the lists sit at the chunk's start, 2·start). */
+  chunkDirty: Int32Array;
+  chunkTouched: Int32Array;
+}
+
+/**
+ * The parallel phase of a block, run by every thread (coordinator and
+ * helpers) at once: claim the next chunk, run its clean transactions, until
+ * none is left. Chunks are claimed in increasing order, so each thread
+ * extends its set of earlier keys incrementally (every record before the
+ * chunk it claims); a thread slowed down by the machine holds up one chunk,
+ * never a fixed share of the block. Returns the chunks this thread ran.
+ */
+export function runCleanChunks(c: HelperColumns, plan: ChunkPlan): number {
+  const { keys, wellFormed, validity, seed } = c;
+  const seen = new KeyHashSet(2 * plan.n);
+  let scanned = 0;
+  let ran = 0;
+  for (;;) {
+    const chunk = Atomics.add(plan.control, 2, 1);
+    const start = chunk * plan.chunk;
+    if (start >= plan.n) return ran;
+    const end = Math.min(plan.n, start + plan.chunk);
+    for (let i = scanned; i < start; i++) {
+      if (wellFormed[i] === 0 || validity[i] !== 1) continue;
+      seen.add(hashKey(keys, i * KEY_STRIDE, seed));
+      seen.add(hashKey(keys, i * KEY_STRIDE + 8, seed));
+    }
+    scanned = start;
+    const r = runCleanRange(c, start, end, plan.limit, seen);
+    plan.chunkDirty[chunk] = r.dirty;
+    plan.chunkTouched[chunk] = r.touched;
+    ran++;
+  }
+}
+
 /**
  * Runs the clean transactions of [start, end), writes their receipts, and
- * returns how many it deferred and how many touches it recorded. `limit` is
- * the account count at block start (the coordinator appends meanwhile; see
- * findCellBefore).
+ * returns how many it deferred and how many touches it recorded. `seen`
+ * holds the keys of every record before `start` that can have an effect;
+ * deferred records add theirs. `limit` is the account count at block start.
  */
-export function runCleanRange(c: HelperColumns, start: number, end: number, limit: number): { dirty: number; touched: number } {
+export function runCleanRange(c: HelperColumns, start: number, end: number, limit: number, seen: KeyHashSet): { dirty: number; touched: number } {
   const { records, u32, seed, keys, values, wellFormed, validity, receipts, dirty } = c;
   const mask = (records.length >>> 4) - 1;
-  // Every key of an earlier transaction that can have an effect.
-  const seen = new KeyHashSet(2 * end);
-  for (let i = 0; i < start; i++) {
-    if (wellFormed[i] === 0 || validity[i] !== 1) continue;
-    seen.add(hashKey(keys, i * KEY_STRIDE, seed));
-    seen.add(hashKey(keys, i * KEY_STRIDE + 8, seed));
-  }
   const touched = new ListToucher(c.touchedSlots, c.touchedCells, 2 * start);
   const homes = new Int32Array(2 * GROUP);
   let deferred = 0;

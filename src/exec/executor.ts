@@ -3,24 +3,24 @@
 // every worker count.
 //
 // Where the time goes (bench/execute.ts): applying a transfer is a few u32
-// operations on two records, while finding those records (hashing two keys,
-// probing, comparing 32 bytes, mostly cache misses over 1M accounts) is most
-// of the per-transaction cost. Lookups are read-only, so they parallelize
-// without any conflict; the state updates are tiny and run in block order on
-// one thread, which makes the result sequential by construction whatever the
-// block's dependency pattern (hot accounts, chains, creations).
+// operations, while reaching its two accounts over 1M of them (hashing two
+// keys, cache and TLB misses) is nearly all of the cost. So each account
+// should be touched by one thread, once.
 //
-// Schedule of one parallel block, with H helper workers:
-//   coordinator: [0, k) resolve+apply inline  | wait |  apply [k, n) with resolved cells
-//   helpers:     resolve [k, n) in H ranges   |
-// k is chosen from measured speeds so both sides finish together. Helpers
-// only compare accounts that existed at block start (findCellBefore), so the
-// coordinator may append new accounts meanwhile; a key they did not find is
-// looked up again when applied. No message per transaction: one comlink call
-// per helper per block, data in SharedArrayBuffers, ordered by Atomics.
+// Schedule of one parallel block (src/exec/disjoint.ts): every thread claims
+// chunks in order and runs the transactions that share no account with any
+// earlier one ("clean"); the others are deferred and run afterwards, in
+// block order, on this thread, which also creates every new account (slots
+// in block order). Then every thread gathers a share of the touched leaves.
+// Receipts and state equal sequential application for any chunking and any
+// thread count. No message per transaction: one comlink call per helper per
+// phase, data in SharedArrayBuffers, ordered by Atomics. A hot account makes
+// most transactions deferred; busy cores slow helpers; small blocks do not
+// pay for the messages: 'auto' measures both modes and runs the faster.
 import { createWorkerPool, siblingModule, splitRange, type WorkerPool } from '../pool/worker-pool.js';
 import { gatherLeaves, LEAF_WORDS, type AccountState } from '../state/account-state.js';
 import { applyRange, resolveAndApply, TouchSet } from './apply.js';
+import { runCleanChunks } from './disjoint.js';
 import type { DecodedBlock } from './decode.js';
 import type { HelperWorkerApi } from './helper-worker.js';
 
@@ -35,8 +35,8 @@ export interface BlockExecution {
   created: number;
   /** How the block ran. */
   mode: 'sequential' | 'parallel';
-  /** For a parallel block: records run by the coordinator's range, by helpers, and deferred by helpers to the coordinator. */
-  split?: { coordinator: number; helpers: number; deferred: number };
+  /** For a parallel block: its chunks, those the calling thread ran, and the records deferred to the ordered pass. */
+  split?: { chunks: number; byCoordinator: number; deferred: number };
 }
 
 function checkInputs(block: DecodedBlock, validity: Uint8Array): void {
@@ -73,11 +73,10 @@ export interface ExecutorOptions {
   workers?: number;
   /** Blocks with fewer records run sequentially: below this, one round of messages costs more than it saves. */
   minParallelRecords?: number;
-  /**
-   * Fixes the coordinator's share of a parallel block (0..1) instead of
-   * balancing it from measurements; for tests that must exercise every split.
-   */
-  coordinatorShare?: number;
+  /** Records per chunk of a parallel block (default n / (8 · threads), within [256, 4096]). */
+  chunkRecords?: number;
+  /** false: the calling thread only coordinates and helpers run every chunk (tests use it to pin the schedule). */
+  coordinatorJoins?: boolean;
   /**
    * 'auto' (default) runs each block the way measured to be faster;
    * 'parallel' always runs blocks of at least minParallelRecords in parallel
@@ -108,8 +107,8 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
   const { defaultWorkerCount } = await import('../pool/worker-pool.js');
   const workers = options.workers ?? await defaultWorkerCount();
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
-  if (options.coordinatorShare !== undefined && !(options.coordinatorShare >= 0 && options.coordinatorShare <= 1)) {
-    throw new RangeError(`coordinatorShare must be within [0, 1], got ${options.coordinatorShare}`);
+  if (options.chunkRecords !== undefined && !(Number.isInteger(options.chunkRecords) && options.chunkRecords >= 1)) {
+    throw new RangeError(`chunkRecords must be a positive integer, got ${options.chunkRecords}`);
   }
   const minParallel = options.minParallelRecords ?? DEFAULT_MIN_PARALLEL_RECORDS;
   const touched = new TouchSet();
@@ -123,10 +122,11 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
 
   const pool: WorkerPool<HelperWorkerApi> = await createWorkerPool<HelperWorkerApi>(siblingModule('helper-worker', import.meta.url), workers - 1);
   await Promise.all(pool.workers.map((w) => w.warmUp()));
-  const control = new Int32Array(new SharedArrayBuffer(8));
+  const control = new Int32Array(new SharedArrayBuffer(12));
   // Shared per-block columns, grown as blocks grow.
   let capacity = 0;
   let validityS: Uint8Array = new Uint8Array(0), receiptsS: Uint8Array = new Uint8Array(0);
+  let chunkDirty: Int32Array = new Int32Array(0), chunkTouched: Int32Array = new Int32Array(0);
   let dirty: Int32Array = new Int32Array(0), touchedSlots: Int32Array = new Int32Array(0), touchedCells: Int32Array = new Int32Array(0);
   const ensure = (n: number) => {
     if (n <= capacity) return;
@@ -134,15 +134,13 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     validityS = new Uint8Array(new SharedArrayBuffer(capacity));
     receiptsS = new Uint8Array(new SharedArrayBuffer(capacity));
     dirty = new Int32Array(new SharedArrayBuffer(4 * capacity));
+    chunkDirty = new Int32Array(new SharedArrayBuffer(4 * capacity));
+    chunkTouched = new Int32Array(new SharedArrayBuffer(4 * capacity));
     touchedSlots = new Int32Array(new SharedArrayBuffer(8 * capacity));
     touchedCells = new Int32Array(new SharedArrayBuffer(8 * capacity));
   };
   let attachedGeneration = -1;
-  // Measured, as exponential averages: ms per record on the coordinator
-  // (sequential code) and on a helper, the share of helper records
-  // deferred, and whole-block ms per record of each mode. They steer the
-  // split and the choice of mode.
-  let inlineCost = 1, helperCost = 1, dirtyShare = 0;
+  // Measured whole-block ms per record of each mode (exponential averages): they choose the mode.
   let seqPerRecord = 0, parPerRecord = 0;
   // The first block of each mode compiles its code (here and in every
   // worker): it is not a measurement.
@@ -159,19 +157,6 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     attachedGeneration = state.generation;
   }
 
-  /**
-   * The coordinator's share k: it runs [0, k) and then every deferred
-   * record, helpers run the rest; choose k so both finish together:
-   * k·c + d·(n − k)·c = (n − k)·h / H.
-   */
-  function coordinatorRecords(n: number): number {
-    if (options.coordinatorShare !== undefined) return Math.round(n * options.coordinatorShare);
-    // Until a helper has been measured, assume it is as fast as this thread.
-    const c = inlineCost, hh = (parBlocks > 1 ? helperCost : inlineCost) / pool.size, d = dirtyShare;
-    const k = (n * (hh - d * c)) / (c - d * c + hh);
-    return Math.max(0, Math.min(n, Math.round(k)));
-  }
-
   async function runParallel(block: DecodedBlock, validity: Uint8Array): Promise<BlockExecution> {
     const n = block.count;
     state.reserve(n); // growth happens here, between blocks, before helpers read
@@ -180,11 +165,13 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     const countAtStart = state.count;
     touched.begin(state.capacity, 2 * n);
     validityS.set(validity);
-    const k = coordinatorRecords(n);
-    const ranges = splitRange(n - k, pool.size).map(([a, b]) => [a + k, b + k] as const);
+    const threads = pool.size + 1;
+    const chunk = options.chunkRecords ?? Math.max(256, Math.min(4096, Math.ceil(n / (8 * threads))));
+    const chunks = Math.ceil(n / chunk);
     Atomics.add(control, 0, 1);
     Atomics.store(control, 1, 0);
-    const jobs = ranges.map(([start, end], j) => pool.workers[j].run({
+    Atomics.store(control, 2, 0);
+    const columns = {
       keys: block.keys.buffer as SharedArrayBuffer,
       values: block.values.buffer as SharedArrayBuffer,
       wellFormed: block.wellFormed.buffer as SharedArrayBuffer,
@@ -194,33 +181,34 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       touchedSlots: touchedSlots.buffer as SharedArrayBuffer,
       touchedCells: touchedCells.buffer as SharedArrayBuffer,
       control: control.buffer as SharedArrayBuffer,
-      start, end, limit: countAtStart,
-    }));
-    const t0 = performance.now();
-    const cells = new Int32Array(2 * k);
-    resolveAndApply(state, block, validity, cells, 0, k, receiptsS, touched, countAtStart);
-    const t1 = performance.now();
+      chunkDirty: chunkDirty.buffer as SharedArrayBuffer,
+      chunkTouched: chunkTouched.buffer as SharedArrayBuffer,
+    };
+    const jobs = pool.workers.map((w) => w.run({ ...columns, n, chunk, limit: countAtStart }));
+    // This thread claims chunks too, so a helper the machine slows down
+    // holds up one chunk, not a share of the block.
+    const mine = options.coordinatorJoins === false ? 0 : runCleanChunks({
+      records: state.records, u32: state.u32, seed: state.seed, keys: block.keys, values: block.values,
+      wellFormed: block.wellFormed, validity: validityS, receipts: receiptsS, dirty, touchedSlots, touchedCells,
+    }, { n, chunk, limit: countAtStart, control, chunkDirty, chunkTouched });
     const results = await Promise.all(jobs);
-    if (Atomics.load(control, 1) !== ranges.length) throw new Error('executor: a helper did not finish its range');
-    // Deferred records, in block order (helpers' ranges are in order), then the helpers' touches.
+    if (Atomics.load(control, 1) !== pool.size) throw new Error('executor: a helper did not finish');
+    if (mine + results.reduce((x, r) => x + r.chunks, 0) !== chunks) throw new Error('executor: chunks were lost');
+    // Deferred records in block order (chunks are in order), then the chunks' touches.
     let deferred = 0;
-    ranges.forEach(([start], j) => {
-      for (let x = 0; x < results[j].dirty; x++) {
+    for (let c = 0; c < chunks; c++) {
+      const start = c * chunk;
+      for (let x = 0; x < chunkDirty[c]; x++) {
         const i = dirty[start + x];
         applyRange(state, block, validity, null, i, i + 1, receiptsS, touched, countAtStart);
       }
-      deferred += results[j].dirty;
-      for (let x = 0; x < results[j].touched; x++) touched.add(touchedSlots[2 * start + x], touchedCells[2 * start + x]);
-    });
-    if (k > 0 && parBlocks > 0) inlineCost = ema(inlineCost, (t1 - t0) / k);
-    if (n > k && parBlocks > 0) {
-      helperCost = ema(helperCost, results.reduce((x, r) => x + r.ms, 0) / (n - k));
-      dirtyShare = ema(dirtyShare, deferred / (n - k));
+      deferred += chunkDirty[c];
+      for (let x = 0; x < chunkTouched[c]; x++) touched.add(touchedSlots[2 * start + x], touchedCells[2 * start + x]);
     }
     const leaves = await gatherParallel();
     return {
       receipts: receiptsS.slice(0, n), touched: touched.slots(), leaves, created: state.count - countAtStart,
-      mode: 'parallel', split: { coordinator: k, helpers: n - k, deferred },
+      mode: 'parallel', split: { chunks, byCoordinator: mine, deferred },
     };
   }
 
@@ -251,7 +239,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
    */
   function chooseParallel(n: number): boolean {
     if (n < minParallel) return false;
-    if (options.coordinatorShare !== undefined || options.schedule === 'parallel') return true;
+    if (options.schedule === 'parallel') return true;
     blocksSeen++;
     // Two measured blocks of each mode (the first of each is not measured) before choosing.
     if (seqBlocks < 3) return false;
@@ -275,9 +263,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
         if (!chooseParallel(n)) {
           const r = executeSequential(state, block, validity, touched);
           if (n >= minParallel && seqBlocks++ > 0) {
-            const ms = (performance.now() - t0) / n;
-            seqPerRecord = ema(seqPerRecord, ms);
-            inlineCost = ema(inlineCost, ms);
+            seqPerRecord = ema(seqPerRecord, (performance.now() - t0) / n);
           }
           return r;
         }

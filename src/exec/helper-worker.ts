@@ -1,11 +1,11 @@
 // A helper thread of the parallel executor: runs the clean transactions of
-// its range of a block (src/exec/disjoint.ts) on the shared state. One call
+// the chunks of a block it claims (src/exec/disjoint.ts) on the shared state. One call
 // per block (comlink, control only); the data stays in SharedArrayBuffers.
 import { exposeWorkerApi } from '../pool/worker-pool.js';
 import { AccountState, gatherLeaves, type StateBuffers } from '../state/account-state.js';
 import { decodeBlock } from './decode.js';
 import { syntheticBlock, syntheticKey } from './synthetic.js';
-import { runCleanRange } from './disjoint.js';
+import { runCleanChunks } from './disjoint.js';
 
 let records: Int32Array = new Int32Array(16 * 32);
 let u32: Uint32Array = new Uint32Array(records.buffer);
@@ -20,17 +20,18 @@ export interface HelperJob {
   dirty: SharedArrayBuffer;
   touchedSlots: SharedArrayBuffer;
   touchedCells: SharedArrayBuffer;
-  /** Int32 control words: [0] = block sequence published by the coordinator, [1] = helpers done. */
+  /** Int32 control words: [0] = block sequence published by the coordinator, [1] = helpers done, [2] = next chunk. */
   control: SharedArrayBuffer;
-  start: number;
-  end: number;
+  chunkDirty: SharedArrayBuffer;
+  chunkTouched: SharedArrayBuffer;
+  n: number;
+  chunk: number;
   /** Accounts that existed when the block started. */
   limit: number;
 }
 
 export interface HelperResult {
-  dirty: number;
-  touched: number;
+  chunks: number;
   ms: number;
 }
 
@@ -47,7 +48,7 @@ export const helperWorkerApi = {
     // before these reads, and these writes (state, receipts, lists) before
     // the coordinator's reads.
     Atomics.load(control, 0);
-    const r = runCleanRange({
+    const chunks = runCleanChunks({
       records, u32, seed,
       keys: new Int32Array(job.keys),
       values: new Uint32Array(job.values),
@@ -57,9 +58,12 @@ export const helperWorkerApi = {
       dirty: new Int32Array(job.dirty),
       touchedSlots: new Int32Array(job.touchedSlots),
       touchedCells: new Int32Array(job.touchedCells),
-    }, job.start, job.end, job.limit);
+    }, {
+      n: job.n, chunk: job.chunk, limit: job.limit, control,
+      chunkDirty: new Int32Array(job.chunkDirty), chunkTouched: new Int32Array(job.chunkTouched),
+    });
     Atomics.add(control, 1, 1);
-    return { ...r, ms: performance.now() - t0 };
+    return { chunks, ms: performance.now() - t0 };
   },
 };
 
@@ -88,7 +92,10 @@ function warmUp(): void {
     receipts: new Uint8Array(n), dirty: new Int32Array(n), touchedSlots: new Int32Array(2 * n), touchedCells: new Int32Array(2 * n),
   };
   for (let round = 0; round < 4; round++) {
-    runCleanRange(cols, round * 1024, n, st.count);
+    runCleanChunks(cols, {
+      n, chunk: 512, limit: st.count, control: new Int32Array(3),
+      chunkDirty: new Int32Array(n), chunkTouched: new Int32Array(n),
+    });
     gatherLeaves(st.u32, cols.touchedCells, 0, 2048, new Uint32Array(2048 * 12));
   }
 }
