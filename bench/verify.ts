@@ -119,12 +119,12 @@ if (only.has('noble')) backends.push({
 });
 
 console.log(`valid signatures, ${MESSAGE_BYTES}-byte messages, ${distinctKeys} distinct keys; rules: gpu/cpu pool ${rules}, node:crypto ref10, noble zip215`);
-console.log(`median of ${runs} runs after one warm-up; budget ${budgetS} s per backend per size\n`);
+console.log(`median of ${runs} runs after one warm-up; budget ${budgetS} s per backend per size; "c" = CPU cores this process used (CPU time / wall)\n`);
 
 const keys = signers(distinctKeys);
 const rows: Array<Record<string, unknown>> = [];
 const header = ['items', ...backends.map((b) => b.name)];
-console.log(header.map((h, i) => (i === 0 ? h.padStart(8) : h.padStart(24))).join(' |'));
+console.log(header.map((h, i) => (i === 0 ? h.padStart(8) : h.padStart(26))).join(' |'));
 for (let k = minLog; k <= maxLog; k++) {
   const n = 2 ** k;
   const batch = validBatch(n, keys);
@@ -143,18 +143,30 @@ for (let k = minLog; k <= maxLog; k++) {
   }
   // Runs interleave backends, so a load that comes and goes on the machine
   // falls on all of them alike.
+  // Also the CPU time this process (workers included) spent per run: cores
+  // used = CPU time / wall time shows when other load took the cores.
   const times = new Map<Backend, number[]>(active.map((b) => [b, []]));
+  const coresUsed = new Map<Backend, number[]>(active.map((b) => [b, []]));
   for (let r = 0; r < runs; r++) {
-    for (const b of active) { const t = performance.now(); await b.run(batch); times.get(b)!.push(performance.now() - t); }
+    for (const b of active) {
+      const u0 = process.cpuUsage();
+      const t = performance.now();
+      await b.run(batch);
+      const wall = performance.now() - t;
+      const u = process.cpuUsage(u0);
+      times.get(b)!.push(wall);
+      coresUsed.get(b)!.push((u.user + u.system) / 1e3 / wall);
+    }
   }
   for (const b of backends) {
     const ts = times.get(b);
-    if (!ts) { cells.push('capped'.padStart(24)); row[b.name] = null; continue; }
+    if (!ts) { cells.push('capped'.padStart(26)); row[b.name] = null; continue; }
     const ms = median(ts);
     b.lastPerItemMs = ms / n;
     const perS = n / (ms / 1e3);
-    row[b.name] = { ms, verifiesPerS: perS, runsMs: ts };
-    cells.push(`${perS.toFixed(0).padStart(9)}/s ${ms.toFixed(1).padStart(9)} ms`);
+    const cores = median(coresUsed.get(b)!);
+    row[b.name] = { ms, verifiesPerS: perS, runsMs: ts, coresUsed: cores };
+    cells.push(`${perS.toFixed(0).padStart(7)}/s ${ms.toFixed(0).padStart(7)} ms ${cores.toFixed(1)}c`);
   }
   rows.push(row);
   console.log(cells.join(' |'));
