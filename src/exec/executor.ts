@@ -99,8 +99,12 @@ export interface Executor {
   destroy(): Promise<void>;
 }
 
-/** Measured here (bench/execute.ts): below ~2k records a parallel round does not pay for its messages. */
-export const DEFAULT_MIN_PARALLEL_RECORDS = 2048;
+/**
+ * Smaller blocks always run sequentially: in bench/execute.ts 10k-record
+ * blocks lost in parallel (0.6–0.9×: messages and per-block setup against a
+ * cache-resident state); 'auto' measures bigger ones.
+ */
+export const DEFAULT_MIN_PARALLEL_RECORDS = 16384;
 const PARALLEL_GATHER_MIN = 8192;
 
 export async function createExecutor(state: AccountState, options: ExecutorOptions = {}): Promise<Executor> {
