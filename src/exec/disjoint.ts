@@ -90,9 +90,11 @@ export interface HelperColumns {
 const GROUP = 16;
 
 export interface ChunkPlan {
-  /** Records in the block. */
+  /** Positions to run: records [0, n) of the block, or the records order[0..n) when `order` is given. */
   n: number;
-  /** Records per chunk; chunk c is [c·chunk, min(n, (c+1)·chunk)). */
+  /** A second round runs the records the first deferred, in block order (see executor.ts). */
+  order?: Int32Array;
+  /** Positions per chunk; chunk c is [c·chunk, min(n, (c+1)·chunk)). */
   chunk: number;
   /** Accounts at block start (see findCellBefore). */
   limit: number;
@@ -121,13 +123,15 @@ export function runCleanChunks(c: HelperColumns, plan: ChunkPlan): number {
     const start = chunk * plan.chunk;
     if (start >= plan.n) return ran;
     const end = Math.min(plan.n, start + plan.chunk);
-    for (let i = scanned; i < start; i++) {
+    const order = plan.order;
+    for (let p = scanned; p < start; p++) {
+      const i = order === undefined ? p : order[p];
       if (wellFormed[i] === 0 || validity[i] !== 1) continue;
       seen.add(hashKey(keys, i * KEY_STRIDE, seed));
       seen.add(hashKey(keys, i * KEY_STRIDE + 8, seed));
     }
     scanned = start;
-    const r = runCleanRange(c, start, end, plan.limit, seen);
+    const r = runCleanRange(c, start, end, plan.limit, seen, order);
     plan.chunkDirty[chunk] = r.dirty;
     plan.chunkTouched[chunk] = r.touched;
     ran++;
@@ -135,12 +139,15 @@ export function runCleanChunks(c: HelperColumns, plan: ChunkPlan): number {
 }
 
 /**
- * Runs the clean transactions of [start, end), writes their receipts, and
- * returns how many it deferred and how many touches it recorded. `seen`
- * holds the keys of every record before `start` that can have an effect;
+ * Runs the clean transactions at positions [start, end) (records p, or
+ * order[p]), writes their receipts, and returns how many it deferred and how
+ * many touches it recorded (lists at positions start and 2·start). `seen`
+ * holds the keys of every earlier position that can have an effect;
  * deferred records add theirs. `limit` is the account count at block start.
  */
-export function runCleanRange(c: HelperColumns, start: number, end: number, limit: number, seen: KeyHashSet): { dirty: number; touched: number } {
+export function runCleanRange(
+  c: HelperColumns, start: number, end: number, limit: number, seen: KeyHashSet, order?: Int32Array,
+): { dirty: number; touched: number } {
   const { records, u32, seed, keys, values, wellFormed, validity, receipts, dirty } = c;
   const mask = (records.length >>> 4) - 1;
   const touched = new ListToucher(c.touchedSlots, c.touchedCells, 2 * start);
@@ -150,19 +157,21 @@ export function runCleanRange(c: HelperColumns, start: number, end: number, limi
   for (let g = start; g < end; g += GROUP) {
     const e = Math.min(g + GROUP, end);
     // Touch the home cells of the whole group first so their misses overlap.
-    for (let i = g; i < e; i++) {
+    for (let p = g; p < e; p++) {
+      const i = order === undefined ? p : order[p];
       if (wellFormed[i] === 0) continue;
       const o = i * KEY_STRIDE;
       const hf = hashKey(keys, o, seed), ht = hashKey(keys, o + 8, seed);
-      homes[2 * (i - g)] = hf;
-      homes[2 * (i - g) + 1] = ht;
+      homes[2 * (p - g)] = hf;
+      homes[2 * (p - g) + 1] = ht;
       sink ^= records[((hf & mask) << 4) + 12] ^ records[((ht & mask) << 4) + 12];
     }
-    for (let i = g; i < e; i++) {
+    for (let p = g; p < e; p++) {
+      const i = order === undefined ? p : order[p];
       if (wellFormed[i] === 0) { receipts[i] = Receipt.MALFORMED; continue; }
       if (validity[i] !== 1) { receipts[i] = Receipt.BAD_SIGNATURE; continue; }
       const o = i * KEY_STRIDE;
-      const hf = homes[2 * (i - g)], ht = homes[2 * (i - g) + 1];
+      const hf = homes[2 * (p - g)], ht = homes[2 * (p - g) + 1];
       if (seen.has(hf) || seen.has(ht)) {
         dirty[start + deferred++] = i;
         seen.add(hf);
@@ -183,6 +192,6 @@ export function runCleanRange(c: HelperColumns, start: number, end: number, limi
       receipts[i] = applyTransfer(u32, f, t, values, i * VALUE_STRIDE, touched, null, keys, o + 8);
     }
   }
-  if (sink === 0x7fffffff) receipts[start] = receipts[start]; // keeps the grouped loads observable
+  if (sink === 0x7fffffff) c.dirty[start] = c.dirty[start]; // keeps the grouped loads observable
   return { dirty: deferred, touched: touched.count };
 }

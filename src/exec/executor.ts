@@ -35,8 +35,11 @@ export interface BlockExecution {
   created: number;
   /** How the block ran. */
   mode: 'sequential' | 'parallel';
-  /** For a parallel block: its chunks, those the calling thread ran, and the records deferred to the ordered pass. */
-  split?: { chunks: number; byCoordinator: number; deferred: number };
+  /**
+   * For a parallel block: its chunks, those the calling thread ran, the
+   * records the first round deferred, and those left to the ordered pass.
+   */
+  split?: { chunks: number; byCoordinator: number; deferred: number; ordered: number };
 }
 
 function checkInputs(block: DecodedBlock, validity: Uint8Array): void {
@@ -75,6 +78,8 @@ export interface ExecutorOptions {
   minParallelRecords?: number;
   /** Records per chunk of a parallel block (default n / (8 · threads), within [256, 4096]). */
   chunkRecords?: number;
+  /** A second parallel round runs over the deferred records when there are at least this many (default 2048) and at most half the block. */
+  minSecondRound?: number;
   /** false: the calling thread only coordinates and helpers run every chunk (tests use it to pin the schedule). */
   coordinatorJoins?: boolean;
   /**
@@ -106,6 +111,7 @@ export interface Executor {
  */
 export const DEFAULT_MIN_PARALLEL_RECORDS = 16384;
 const PARALLEL_GATHER_MIN = 8192;
+const SECOND_ROUND_MIN = 2048;
 
 export async function createExecutor(state: AccountState, options: ExecutorOptions = {}): Promise<Executor> {
   const { defaultWorkerCount } = await import('../pool/worker-pool.js');
@@ -170,11 +176,6 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     touched.begin(state.capacity, 2 * n);
     validityS.set(validity);
     const threads = pool.size + 1;
-    const chunk = options.chunkRecords ?? Math.max(256, Math.min(4096, Math.ceil(n / (8 * threads))));
-    const chunks = Math.ceil(n / chunk);
-    Atomics.add(control, 0, 1);
-    Atomics.store(control, 1, 0);
-    Atomics.store(control, 2, 0);
     const columns = {
       keys: block.keys.buffer as SharedArrayBuffer,
       values: block.values.buffer as SharedArrayBuffer,
@@ -188,31 +189,53 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       chunkDirty: chunkDirty.buffer as SharedArrayBuffer,
       chunkTouched: chunkTouched.buffer as SharedArrayBuffer,
     };
-    const jobs = pool.workers.map((w) => w.run({ ...columns, n, chunk, limit: countAtStart }));
-    // This thread claims chunks too, so a helper the machine slows down
-    // holds up one chunk, not a share of the block.
-    const mine = options.coordinatorJoins === false ? 0 : runCleanChunks({
-      records: state.records, u32: state.u32, seed: state.seed, keys: block.keys, values: block.values,
-      wellFormed: block.wellFormed, validity: validityS, receipts: receiptsS, dirty, touchedSlots, touchedCells,
-    }, { n, chunk, limit: countAtStart, control, chunkDirty, chunkTouched });
-    const results = await Promise.all(jobs);
-    if (Atomics.load(control, 1) !== pool.size) throw new Error('executor: a helper did not finish');
-    if (mine + results.reduce((x, r) => x + r.chunks, 0) !== chunks) throw new Error('executor: chunks were lost');
-    // Deferred records in block order (chunks are in order), then the chunks' touches.
-    let deferred = 0;
-    for (let c = 0; c < chunks; c++) {
-      const start = c * chunk;
-      for (let x = 0; x < chunkDirty[c]; x++) {
-        const i = dirty[start + x];
-        applyRange(state, block, validity, null, i, i + 1, receiptsS, touched, countAtStart);
+    // One parallel round over `positions` (records, or order[..] in round 2):
+    // returns the deferred records in block order, with the touches merged.
+    const round = async (positions: number, order?: Int32Array): Promise<{ deferred: Int32Array; chunks: number; byCoordinator: number }> => {
+      const chunk = options.chunkRecords ?? Math.max(256, Math.min(4096, Math.ceil(positions / (8 * threads))));
+      const chunks = Math.ceil(positions / chunk);
+      Atomics.add(control, 0, 1);
+      Atomics.store(control, 1, 0);
+      Atomics.store(control, 2, 0);
+      const jobs = pool.workers.map((w) => w.run({
+        ...columns, n: positions, chunk, limit: countAtStart, order: order?.buffer as SharedArrayBuffer | undefined,
+      }));
+      // This thread claims chunks too, so a helper the machine slows down
+      // holds up one chunk, not a share of the block.
+      const mine = options.coordinatorJoins === false ? 0 : runCleanChunks({
+        records: state.records, u32: state.u32, seed: state.seed, keys: block.keys, values: block.values,
+        wellFormed: block.wellFormed, validity: validityS, receipts: receiptsS, dirty, touchedSlots, touchedCells,
+      }, { n: positions, order, chunk, limit: countAtStart, control, chunkDirty, chunkTouched });
+      const results = await Promise.all(jobs);
+      if (Atomics.load(control, 1) !== pool.size) throw new Error('executor: a helper did not finish');
+      if (mine + results.reduce((x, r) => x + r.chunks, 0) !== chunks) throw new Error('executor: chunks were lost');
+      let total = 0;
+      for (let c = 0; c < chunks; c++) total += chunkDirty[c];
+      const deferred = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, total)), 0, total);
+      let at = 0;
+      for (let c = 0; c < chunks; c++) {
+        const start = c * chunk;
+        for (let x = 0; x < chunkDirty[c]; x++) deferred[at++] = dirty[start + x];
+        for (let x = 0; x < chunkTouched[c]; x++) touched.add(touchedSlots[2 * start + x], touchedCells[2 * start + x]);
       }
-      deferred += chunkDirty[c];
-      for (let x = 0; x < chunkTouched[c]; x++) touched.add(touchedSlots[2 * start + x], touchedCells[2 * start + x]);
+      return { deferred, chunks, byCoordinator: mine };
+    };
+    const first = await round(n);
+    let rest = first.deferred;
+    // The deferred records conflict with earlier deferred ones only (every
+    // clean record is applied, and a record after a deferred one on a shared
+    // account is deferred too), so the same rule runs them in a second
+    // round — unless conflicts are dense (a hot account), where it only costs.
+    if (rest.length >= (options.minSecondRound ?? SECOND_ROUND_MIN) && rest.length <= n / 2) rest = (await round(rest.length, rest)).deferred;
+    // The rest in block order on this thread, which also creates every new account.
+    for (let x = 0; x < rest.length; x++) {
+      const i = rest[x];
+      applyRange(state, block, validity, null, i, i + 1, receiptsS, touched, countAtStart);
     }
     const leaves = await gatherParallel();
     return {
       receipts: receiptsS.slice(0, n), touched: touched.slots(), leaves, created: state.count - countAtStart,
-      mode: 'parallel', split: { chunks, byCoordinator: mine, deferred },
+      mode: 'parallel', split: { chunks: first.chunks, byCoordinator: first.byCoordinator, deferred: first.deferred.length, ordered: rest.length },
     };
   }
 

@@ -25,6 +25,8 @@ export interface HelperJob {
   chunkDirty: SharedArrayBuffer;
   chunkTouched: SharedArrayBuffer;
   n: number;
+  /** Set for a second round: the positions' record indices. */
+  order?: SharedArrayBuffer;
   chunk: number;
   /** Accounts that existed when the block started. */
   limit: number;
@@ -59,7 +61,7 @@ export const helperWorkerApi = {
       touchedSlots: new Int32Array(job.touchedSlots),
       touchedCells: new Int32Array(job.touchedCells),
     }, {
-      n: job.n, chunk: job.chunk, limit: job.limit, control,
+      n: job.n, chunk: job.chunk, limit: job.limit, control, order: job.order ? new Int32Array(job.order) : undefined,
       chunkDirty: new Int32Array(job.chunkDirty), chunkTouched: new Int32Array(job.chunkTouched),
     });
     Atomics.add(control, 1, 1);
