@@ -8,7 +8,7 @@
 // Median of several timed blocks after untimed warm-up blocks (the JIT, in
 // every worker); machine,
 // adapter and load average printed beside the numbers.
-// Flags: --accounts N (1000000) --txs N (100000) --blocks N (timed blocks per run, 5)
+// Flags: --accounts N (1000000) --txs N (100000) --blocks N (timed blocks per run, 8)
 //        --workers N (every core) --no-gpu --gpu-accounts N (GPU tree size, default min(accounts, 131072))
 import os from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ const flag = (name: string, fallback: number) => {
 };
 const ACCOUNTS = flag('accounts', 1_000_000);
 const TXS = flag('txs', 100_000);
-const BLOCKS = flag('blocks', 5);
+const BLOCKS = flag('blocks', 8);
 const cores = os.availableParallelism?.() ?? os.cpus().length;
 const WORKERS = flag('workers', cores);
 const NO_GPU = argv.includes('--no-gpu');

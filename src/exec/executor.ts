@@ -296,6 +296,13 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
         }
         const r = await runParallel(block, validity);
         if (n >= minParallel && parBlocks++ > 0) parPerRecord = ema(parPerRecord, (performance.now() - t0) / n);
+        // More than half the block left to the ordered pass (a hot account):
+        // that pass alone costs over half the sequential time, so parallel
+        // cannot pay for its rounds; stop measuring it until the next probe.
+        if (n >= minParallel && r.split && r.split.ordered > n / 2 && seqPerRecord > 0) {
+          parBlocks = Math.max(parBlocks, 3);
+          parPerRecord = Math.max(parPerRecord, 1.25 * seqPerRecord);
+        }
         return r;
       } finally {
         busy = false;
