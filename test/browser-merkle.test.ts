@@ -5,7 +5,7 @@ import { toHex } from '../src/hex.js';
 import { inclusionProof, merkleRoot } from '../src/merkle/index.js';
 import { startBrowserHarness, type BrowserHarness } from './browser/harness.js';
 import type { MerklePageResult } from './browser/merkle-page.js';
-import { fixedLeaves } from './merkle-support.js';
+import { fixedLeaves } from './support/merkle-support.js';
 
 describe('WebGPU Merkle in headless Chromium', () => {
   let harness: BrowserHarness | undefined;

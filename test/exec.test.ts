@@ -13,7 +13,7 @@ import type { BlockRecords } from '../src/tx/transaction.js';
 import { TX_SIZE } from '../src/tx/transaction.js';
 import { toHex } from '../src/hex.js';
 
-import { Model, U64_MAX, naiveTree, oracleRoot } from './exec-model.js';
+import { Model, U64_MAX, naiveTree, oracleRoot } from './support/exec-model.js';
 
 // ---- adversarial blocks ----
 interface Scenario { genesis: GenesisAccount[]; blocks: { records: BlockRecords; verdictsMask: Uint8Array }[] }

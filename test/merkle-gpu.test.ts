@@ -4,7 +4,7 @@ import { acquireGpu, type GpuContext } from '../src/gpu/device.js';
 import { fromHex, toHex } from '../src/hex.js';
 import { createGpuMerkleEngine, type GpuMerkleEngine } from '../src/merkle/gpu.js';
 import { createIncrementalMerkleTree, createMerkleHasher, inclusionProof, merkleRoot, verifyInclusion } from '../src/merkle/index.js';
-import { fixedLeaves, seeded } from './merkle-support.js';
+import { fixedLeaves, seeded } from './support/merkle-support.js';
 import vectors from './vectors/rfc6962.json' with { type: 'json' };
 
 const randomLeaves = (rnd: (n: number) => number, n: number, lengths: () => number) =>

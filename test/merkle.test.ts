@@ -9,7 +9,7 @@ import { main } from '../src/cli.js';
 import { fromHex, toHex } from '../src/hex.js';
 import { createMerkleHasher, createIncrementalMerkleTree, inclusionProof, leafHash, merkleRoot, proofPositions, verifyInclusion } from '../src/merkle/index.js';
 import { PARALLEL_MIN_LEAVES } from '../src/merkle/cpu.js';
-import { seeded } from './merkle-support.js';
+import { seeded } from './support/merkle-support.js';
 import vectors from './vectors/rfc6962.json' with { type: 'json' };
 
 const sha = (...parts: Uint8Array[]) => { const h = createHash('sha256'); parts.forEach((p) => h.update(p)); return new Uint8Array(h.digest()); };

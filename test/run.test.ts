@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { encodeSignedPart, serializeBlock } from '../src/tx/transaction.js';
 import { toHex } from '../src/hex.js';
-import { Model, U64_MAX, oracleRoot } from './exec-model.js';
+import { Model, U64_MAX, oracleRoot } from './support/exec-model.js';
 import { seededRandom } from '../src/exec/synthetic.js';
 
 const PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');

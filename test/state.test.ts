@@ -12,7 +12,7 @@ import { merkleRoot } from '../src/merkle/reference.js';
 import { acquireGpu, type GpuContext } from '../src/gpu/device.js';
 import { toHex } from '../src/hex.js';
 import { TX_SIZE } from '../src/tx/transaction.js';
-import { U64_MAX, oracleRoot } from './exec-model.js';
+import { U64_MAX, oracleRoot } from './support/exec-model.js';
 
 const key = (b: number) => toHex(new Uint8Array(32).fill(b));
 const doc = (accounts: unknown) => JSON.stringify({ accounts });

@@ -7,4 +7,4 @@ export type { Account, StateBuffers } from './account-state.js';
 export { parseGenesis, stateFromGenesis, loadGenesis, GenesisFormatError } from './genesis.js';
 export type { GenesisAccount } from './genesis.js';
 export { createStateRoot } from './state-root.js';
-export type { StateRoot, IncrementalMerkleTree } from './state-root.js';
+export type { StateRoot } from './state-root.js';

@@ -2,15 +2,7 @@
 // the touched accounts' leaves (appended accounts included) go to the tree.
 import type { AccountState } from './account-state.js';
 import { ACCOUNT_BYTES } from './account-state.js';
-
-/** The Merkle engineer's incremental RFC 6962 tree (src/merkle), as this module uses it. */
-export interface IncrementalMerkleTree {
-  readonly size: number;
-  readonly backend: 'webgpu' | 'cpu';
-  setLeaves(indices: Uint32Array, leaves: Uint8Array): Promise<void>;
-  root(): Promise<Uint8Array>;
-  destroy(): void;
-}
+import type { IncrementalMerkleTree } from '../merkle/incremental.js';
 
 export interface StateRoot {
   readonly tree: IncrementalMerkleTree;

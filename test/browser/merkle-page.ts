@@ -3,7 +3,7 @@ import { acquireGpu } from '../../src/gpu/device.js';
 import { toHex } from '../../src/hex.js';
 import { createGpuMerkleEngine } from '../../src/merkle/gpu.js';
 import { createIncrementalMerkleTree } from '../../src/merkle/incremental.js';
-import { fixedLeaves } from '../merkle-support.js';
+import { fixedLeaves } from '../support/merkle-support.js';
 
 export interface MerklePageResult {
   runtime: string;

@@ -1,9 +1,9 @@
 // Test oracles shared by test/exec*.test.ts and test/run*.test.ts: SPEC §5
 // read literally (BigInt, a Map) and an RFC 6962 root over node:crypto.
 import { createHash } from 'node:crypto';
-import type { GenesisAccount } from '../src/state/genesis.js';
-import type { IncrementalMerkleTree } from '../src/state/state-root.js';
-import { toHex } from '../src/hex.js';
+import type { GenesisAccount } from '../../src/state/genesis.js';
+import type { IncrementalMerkleTree } from '../../src/merkle/incremental.js';
+import { toHex } from '../../src/hex.js';
 
 export const U64_MAX = (1n << 64n) - 1n;
 
