@@ -221,14 +221,7 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
     upload(role, data, minSize = 0, usage = 0) {
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       const buf = staging.buffer(role, Math.max(padTo4(bytes.length), minSize), usage);
-      const whole = bytes.length & ~3;
-      if (whole > 0) device.queue.writeBuffer(buf, 0, bytes.buffer, bytes.byteOffset, whole);
-      if (whole < bytes.length) {
-        // writeBuffer needs a multiple of 4 bytes: the tail goes zero-padded.
-        const tail = new Uint8Array(4);
-        tail.set(bytes.subarray(whole));
-        device.queue.writeBuffer(buf, whole, tail);
-      }
+      writePadded(device, buf, bytes);
       return buf;
     },
     async submitAndRead(encoder, regions) {
@@ -273,4 +266,19 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
     },
   };
   return staging;
+}
+
+/**
+ * Writes `data` at offset 0 of `buffer`. writeBuffer needs a multiple of 4
+ * bytes, so a ragged tail goes zero-padded (the buffer must have room for it).
+ */
+export function writePadded(device: GPUDevice, buffer: GPUBuffer, data: ArrayBufferView): void {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const whole = bytes.length & ~3;
+  if (whole > 0) device.queue.writeBuffer(buffer, 0, bytes.buffer, bytes.byteOffset, whole);
+  if (whole < bytes.length) {
+    const tail = new Uint8Array(4);
+    tail.set(bytes.subarray(whole));
+    device.queue.writeBuffer(buffer, whole, tail);
+  }
 }

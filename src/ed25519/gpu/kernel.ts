@@ -3,7 +3,7 @@
 // cryptography is in shaders/*.wgsl, its constants in ./constants.ts.
 import { type GpuContext, raceDeviceLoss } from '../../gpu/device.js';
 import { loadShaders } from '../../gpu/shader-source.js';
-import { createStaging, planChunks, workgroupGrid, type Staging } from '../../gpu/staging.js';
+import { createStaging, padTo4, planChunks, workgroupGrid, writePadded, type Staging } from '../../gpu/staging.js';
 import { type RuleSet, type SignatureBatch, RULE_SETS, validateBatch, sliceBatch } from '../batch.js';
 import { baseTable, wgslConstants } from './constants.js';
 import { fieldOpCosts, wgslFieldCore } from './field-codegen.js';
@@ -96,17 +96,8 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
     // Buffers are per call (not pooled): calls in flight at once must not
     // share an input or output buffer across an await.
     const make = (label: string, data: ArrayBufferView | null, size: number) => {
-      const buf = device.createBuffer({ label, size: Math.max(4, (size + 3) & ~3), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-      if (data && data.byteLength > 0) {
-        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-        const whole = bytes.length & ~3;
-        if (whole > 0) device.queue.writeBuffer(buf, 0, bytes.buffer, bytes.byteOffset, whole);
-        if (whole < bytes.length) {
-          const tail = new Uint8Array(4);
-          tail.set(bytes.subarray(whole));
-          device.queue.writeBuffer(buf, whole, tail);
-        }
-      }
+      const buf = device.createBuffer({ label, size: Math.max(4, padTo4(size)), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+      if (data) writePadded(device, buf, data);
       return buf;
     };
     const keys = make('ed25519 keys', chunk.publicKeys, chunk.publicKeys.length);
