@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import { benchCommand } from '../src/cli/bench.js';
+import { packSignatureBatch } from '../src/ed25519/batch.js';
+import { benchCommand, sampleBatch } from '../src/cli/bench.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -20,7 +21,9 @@ describe('preexec bench', () => {
       expect(typeof j.tps[k], k).toBe('number');
       expect(j.tps[k], k).toBeGreaterThan(0);
     }
-    for (const k of ['verifyNodeCryptoOneThread', 'verifyNodeCryptoOneThreadCachedKeys', 'executeSequentialOneThread', 'stateRootFullRecompute']) expect(j.baselines[k], k).toBeGreaterThan(0);
+    for (const k of ['verifyNodeCryptoOneThread', 'verifyNodeCryptoOneThreadPreimportedKeys', 'executeSequentialOneThread', 'stateRootFullRecompute']) expect(j.baselines[k], k).toBeGreaterThan(0);
+    // Fewer transactions than the sample size: the baselines time all of them.
+    expect(j.baselines.verifySampleSize).toBe(120);
     expect(j.backend).toMatchObject({ requested: 'cpu', verify: 'cpu', stateRoot: 'cpu', rules: 'ref10' });
     expect(j.workload).toMatchObject({ workload: 'bad-sigs', accounts: 20, txsPerBlock: 40, blocks: 3, seed: 5, transactions: 120 });
     expect(j.machine.cores).toBeGreaterThan(0);
@@ -29,7 +32,10 @@ describe('preexec bench', () => {
     // 25% of 40 per block are bad signatures; the rest are OK transfers.
     expect(j.receipts).toEqual({ OK: 90, BAD_SIGNATURE: 30 });
     expect(j.stateRoot).toMatch(/^[0-9a-f]{64}$/);
-    expect(j.endToEndOverBestVerifyBaseline).toBeCloseTo(j.tps.endToEnd / Math.max(j.baselines.verifyNodeCryptoOneThread, j.baselines.verifyNodeCryptoOneThreadCachedKeys), 1);
+    // The speedup divides by the faster baseline, and names it.
+    const best = Math.max(j.baselines.verifyNodeCryptoOneThread, j.baselines.verifyNodeCryptoOneThreadPreimportedKeys);
+    expect(j.baselines[j.bestVerifyBaseline]).toBe(best);
+    expect(j.endToEndOverBestVerifyBaseline).toBeCloseTo(j.tps.endToEnd / best, 1);
   });
 
   it('prints a human table and progress lines (non-TTY) on stderr', async () => {
@@ -38,7 +44,9 @@ describe('preexec bench', () => {
     const code = await benchCommand(['--accounts', '8', '--txs', '16', '--blocks', '2', '--runs', '1', '--backend', 'cpu', '--workers', '1'], { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } }, { isTTY: false });
     expect(code).toBe(0);
     expect(out).toMatch(/end to end\s+[\d.]+\s+[\d,]+/);
-    expect(out).toMatch(/node:crypto verify, 1 thread/);
+    expect(out).toMatch(/node:crypto verify, 1 thread, fastest key import\s+[\d,]+/);
+    expect(out).toMatch(/node:crypto verify, 1 thread, keys pre-imported \(ceiling\)\s+[\d,]+/);
+    expect(out).toMatch(/end to end = [\d.]+× node:crypto verify, 1 thread, (keys pre-imported|fastest key import) \(the faster single-thread baseline/);
     expect(out).toMatch(/sequential execute, 1 thread/);
     expect(out).toMatch(/machine: .*\d+ cores/);
     expect(err).toMatch(/generated 32 transactions/);
@@ -64,5 +72,34 @@ describe('preexec bench', () => {
       expect(r.err).toMatch(reason);
       expect(r.err.trim().split('\n')).toHaveLength(1);
     }
+  });
+});
+
+describe('preexec bench: the baselines\' sample', () => {
+  // Blocks of 5, 0 and 7 items; item j of block b carries the byte 16·b + j.
+  const blocks = [5, 0, 7].map((count, b) => packSignatureBatch(Array.from({ length: count }, (_, j) => ({
+    publicKey: new Uint8Array(32).fill(16 * b + j),
+    signature: new Uint8Array(64).fill(16 * b + j),
+    message: new Uint8Array(1 + j).fill(16 * b + j),
+  }))));
+  const tags = (s: ReturnType<typeof sampleBatch>) => Array.from({ length: s.n }, (_, i) => s.batch.publicKeys[32 * i]);
+
+  it('takes every item, in order, when the run is no larger than the sample', () => {
+    for (const max of [12, 100]) {
+      const s = sampleBatch(blocks, max);
+      expect(tags(s)).toEqual([0, 1, 2, 3, 4, 32, 33, 34, 35, 36, 37, 38]);
+      // Each item keeps its own signature and message (lengths differ).
+      for (let i = 0; i < s.n; i++) {
+        expect(s.batch.signatures[64 * i + 63]).toBe(tags(s)[i]);
+        expect(s.batch.messageOffsets[i + 1] - s.batch.messageOffsets[i]).toBe(1 + (tags(s)[i] % 16));
+      }
+    }
+  });
+
+  it('strides evenly over every block (an empty block included) when the run is larger', () => {
+    expect(tags(sampleBatch(blocks, 4))).toEqual([0, 3, 33, 36]); // items 0, 3, 6, 9 of 12: block 0's 0 and 3, block 2's 1 and 4
+    expect(tags(sampleBatch(blocks, 1))).toEqual([0]);
+    expect(sampleBatch(blocks, 0).n).toBe(0);
+    expect(sampleBatch([blocks[1]], 10).n).toBe(0);
   });
 });
