@@ -7,7 +7,8 @@
 import { acquireGpu, type GpuContext } from '../gpu/device.js';
 import { planChunks } from '../gpu/staging.js';
 import { DIGEST_BYTES, LEAF_PREFIX_BYTE, createMerkleKernels, encodeHashItems, encodeLevelSteps, type MerkleKernels } from './gpu.js';
-import { EMPTY_ROOT, MerkleInputError, leafHash, nodeHash } from './reference.js';
+import { EMPTY_ROOT, MerkleInputError } from './reference.js';
+import { leafHash48Words, nodeHashWords, paddedScratch, prefixedHashWords, wordsToBytes } from './sha256-words.js';
 
 export interface IncrementalMerkleTree {
   readonly size: number;
@@ -110,51 +111,142 @@ export async function createIncrementalMerkleTree(opts: IncrementalTreeOptions):
   throw new MerkleInputError(`backend must be 'webgpu' or 'cpu', got ${JSON.stringify(opts.backend)}`);
 }
 
+/** Words per digest in the CPU tree's levels (8 big-endian u32 values). */
+const DIGEST_WORDS = DIGEST_BYTES / 4;
+
+/**
+ * The CPU tree. levels[j] holds level j's digests as 8 words each (see
+ * sha256-words.ts), with spare capacity; hashes are written in place.
+ *
+ * An update: hash the given leaves in the caller's order (a repeated index is
+ * hashed again, so its last leaf wins), then walk up the distinct ancestors
+ * level by level from a sorted list of the touched indices. The executor
+ * hands its touches in first-write order, so the list is sorted here (native
+ * numeric sort; skipped when already ascending). Once a level's dirty list
+ * covers the whole level (a block touching most accounts, a first load), that
+ * level and every one above it is hashed by a plain loop over all nodes.
+ */
 function createCpuTree(leafSize: number): IncrementalMerkleTree {
-  // levels[j] holds the digests of level j back to back, with spare capacity.
-  let levels: Uint8Array[] = [];
+  let levels: Int32Array[] = [];
   let size = 0;
   let destroyed = false;
+  // Leaves of any other size go through a padded scratch message.
+  const pad = leafSize === 48 ? undefined : paddedScratch(leafSize + 1);
   const grow = (counts: number[]) => {
     for (let j = 0; j < counts.length; j++) {
-      const need = counts[j] * DIGEST_BYTES;
+      const need = counts[j] * DIGEST_WORDS;
       const have = levels[j];
       if (have && have.length >= need) continue;
-      const next = new Uint8Array(Math.max(need, (have?.length ?? 0) * 2));
+      const next = new Int32Array(Math.max(need, (have?.length ?? 0) * 2));
       if (have) next.set(have);
       levels[j] = next;
     }
   };
-  const node = (j: number, p: number) => levels[j].subarray(p * DIGEST_BYTES, (p + 1) * DIGEST_BYTES);
   return {
     get size() { return size; },
     backend: 'cpu',
     async setLeaves(indices, leaves) {
       if (destroyed) throw new Error('incremental tree: used after destroy()');
-      const up = prepareUpdate(size, leafSize, indices, leaves);
-      const counts = levelCounts(up.newSize);
+      const { newSize, list } = checkCpuUpdate(size, leafSize, indices, leaves);
+      const counts = levelCounts(newSize);
       grow(counts);
-      for (let r = 0; r < up.indices.length; r++) {
-        const k = up.source[r];
-        levels[0].set(leafHash(leaves.subarray(k * leafSize, (k + 1) * leafSize)), up.indices[r] * DIGEST_BYTES);
+      const l0 = levels[0];
+      if (pad) {
+        for (let k = 0; k < indices.length; k++) prefixedHashWords(LEAF_PREFIX_BYTE, leaves, k * leafSize, leafSize, pad, l0, indices[k] * DIGEST_WORDS);
+      } else {
+        for (let k = 0; k < indices.length; k++) leafHash48Words(leaves, k * 48, l0, indices[k] * DIGEST_WORDS);
       }
-      const lists = dirtyParents(up.indices, counts.length);
-      lists.forEach((list, i) => {
-        const j = i + 1;
-        for (const p of list) {
-          const h = 2 * p + 1 < counts[j - 1] ? nodeHash(node(j - 1, 2 * p), node(j - 1, 2 * p + 1)) : node(j - 1, 2 * p);
-          levels[j].set(h, p * DIGEST_BYTES);
+      // list: distinct touched indices of the level below, ascending; turned
+      // into the parents' list in place (a parent index ≤ its child's).
+      let u = list.length;
+      for (let j = 1; j < counts.length; j++) {
+        const below = levels[j - 1];
+        const lv = levels[j];
+        const nBelow = counts[j - 1];
+        if (u === counts[j - 1]) {
+          // Every node below changed: so does every node here and above.
+          for (; j < counts.length; j++) hashLevel(levels[j - 1], levels[j], counts[j - 1]);
+          break;
         }
-      });
-      size = up.newSize;
+        let w = 0;
+        for (let r = 0; r < u; r++) {
+          const p = list[r] >>> 1;
+          if (w > 0 && list[w - 1] === p) continue;
+          list[w++] = p;
+          if (2 * p + 1 < nBelow) nodeHashWords(below, 2 * p * DIGEST_WORDS, (2 * p + 1) * DIGEST_WORDS, lv, p * DIGEST_WORDS);
+          // A last odd node is promoted unchanged.
+          else lv.set(below.subarray(2 * p * DIGEST_WORDS, (2 * p + 1) * DIGEST_WORDS), p * DIGEST_WORDS);
+        }
+        u = w;
+      }
+      size = newSize;
     },
     async root() {
       if (destroyed) throw new Error('incremental tree: used after destroy()');
       if (size === 0) return EMPTY_ROOT.slice();
-      return node(levelCounts(size).length - 1, 0).slice();
+      return wordsToBytes(levels[levelCounts(size).length - 1], 0);
     },
     destroy() { destroyed = true; levels = []; },
   };
+}
+
+/** Level j+1 from all `n` nodes of level j: pairs hashed, a last odd node promoted. */
+function hashLevel(below: Int32Array, lv: Int32Array, n: number): void {
+  const pairs = n >>> 1;
+  for (let p = 0; p < pairs; p++) nodeHashWords(below, 2 * p * DIGEST_WORDS, (2 * p + 1) * DIGEST_WORDS, lv, p * DIGEST_WORDS);
+  if (n & 1) lv.set(below.subarray((n - 1) * DIGEST_WORDS, n * DIGEST_WORDS), pairs * DIGEST_WORDS);
+}
+
+/** The mark scan replaces the sort when indices × this ≥ the largest index. */
+const MARK_SCAN_SHARE = 32;
+
+/**
+ * prepareUpdate's checks without its gather order: the new size and the
+ * distinct indices ascending (a fresh array the caller may overwrite). The
+ * tree is untouched when this throws.
+ */
+function checkCpuUpdate(size: number, leafSize: number, indices: Uint32Array, leaves: Uint8Array): { newSize: number; list: Uint32Array } {
+  if (!(indices instanceof Uint32Array)) throw new MerkleInputError('setLeaves: indices must be a Uint32Array');
+  if (!(leaves instanceof Uint8Array)) throw new MerkleInputError('setLeaves: leaves must be a Uint8Array');
+  if (leaves.length !== indices.length * leafSize) {
+    throw new MerkleInputError(`setLeaves: leaves has ${leaves.length} bytes, expected ${indices.length} × ${leafSize} = ${indices.length * leafSize}`);
+  }
+  const m = indices.length;
+  let ascending = true;
+  let max = 0;
+  for (let k = 0; k < m; k++) {
+    const i = indices[k];
+    if (i > max) max = i;
+    if (k > 0 && i <= indices[k - 1]) ascending = false;
+  }
+  let sorted: Uint32Array;
+  let u = 0;
+  if (ascending) {
+    sorted = indices.slice();
+    u = m;
+  } else if (m * MARK_SCAN_SHARE > max) {
+    // Dense (a big block over few accounts): one byte per slot up to the
+    // largest index and one scan, ~10× cheaper than sorting (bench/merkle-incremental.ts).
+    const mark = new Uint8Array(max + 1);
+    for (let k = 0; k < m; k++) mark[indices[k]] = 1;
+    sorted = new Uint32Array(m);
+    for (let i = 0; i <= max; i++) if (mark[i]) sorted[u++] = i;
+  } else {
+    // Sparse: without a comparator a Uint32Array sorts numerically, natively;
+    // repeated indices are dropped after.
+    sorted = indices.slice().sort();
+    for (let r = 0; r < m; r++) if (u === 0 || sorted[u - 1] !== sorted[r]) sorted[u++] = sorted[r];
+  }
+  const newSize = Math.max(size, u > 0 ? sorted[u - 1] + 1 : 0);
+  // Every new index must be given: count the distinct indices ≥ size.
+  let fresh = 0;
+  for (let r = u - 1; r >= 0 && sorted[r] >= size; r--) fresh++;
+  if (fresh !== newSize - size) {
+    let missing = size;
+    for (let r = u - fresh; r < u && sorted[r] === missing; r++) missing++;
+    throw new MerkleInputError(`setLeaves: growing the tree from ${size} to ${newSize} leaves needs every index in between, index ${missing} is missing`);
+  }
+  return { newSize, list: sorted.subarray(0, u) };
 }
 
 async function createGpuTree(leafSize: number, device?: GpuContext): Promise<IncrementalMerkleTree> {
