@@ -7,6 +7,7 @@
 // leaves. Every root is checked against the reference merkleRoot.
 //
 //   npx tsx bench/merkle-incremental.ts [--accounts 1000000] [--touched 181000] [--small 10000] [--runs 5]
+import { hash } from 'node:crypto';
 import os from 'node:os';
 import { createIncrementalMerkleTree } from '../src/merkle/incremental.js';
 import { leafHash, merkleRoot, nodeHash } from '../src/merkle/reference.js';
@@ -52,6 +53,10 @@ console.log(`machine: ${os.cpus()[0]?.model?.trim()}, ${os.availableParallelism?
   const nodes = bytes(64);
   bench('leaf 0x00‖48 B, createHash (reference)', () => { for (let i = 0; i < N; i++) leafHash(data.subarray(i * LEAF, (i + 1) * LEAF)); });
   bench('leaf 0x00‖48 B, word SHA-256 into level', () => { for (let i = 0; i < N; i++) leafHash48Words(data, i * LEAF, words, i * 8); });
+  // Node's one-shot hash (no Hash object; still a Buffer per call, and the caller would copy it into the level).
+  const msg = new Uint8Array(65);
+  bench('leaf 49 B, crypto.hash one-shot', () => { for (let i = 0; i < N; i++) hash('sha256', msg.subarray(0, 49), 'buffer'); });
+  bench('node 65 B, crypto.hash one-shot', () => { for (let i = 0; i < N; i++) hash('sha256', msg, 'buffer'); });
   bench('node 0x01‖32‖32 B, createHash (reference)', () => { for (let i = 0; i < N; i++) nodeHash(nodes.subarray(0, 32), nodes.subarray(32)); });
   bench('node 0x01‖32‖32 B, word SHA-256 into level', () => { for (let i = 0; i < N - 1; i++) nodeHashWords(words, 8 * i, 8 * i + 8, words, 8 * i); });
 }
