@@ -256,6 +256,23 @@ describe('executor edge cases', () => {
     expect(state.account(1).balance).toBe(U64_MAX);
   });
 
+  // Touch marks live in the records (TOUCH_MARK), so a copied state and an
+  // epoch wrap must not let an old mark hide an account written in this block.
+  it('a clone and an epoch wrap-around still report every written account', () => {
+    const state = stateFromGenesis([{ key: a, balance: 100n }, { key: b, balance: 100n }]);
+    const d0 = decodeBlock(block([a, b, 1n, 0n]));
+    expect([...executeSequential(state, d0, new Uint8Array(1).fill(1)).touched]).toEqual([0, 1]);
+    const copy = state.clone();
+    const d1 = decodeBlock(block([a, b, 1n, 1n]));
+    expect([...executeSequential(copy, d1, new Uint8Array(1).fill(1)).touched]).toEqual([0, 1]);
+    (state as unknown as { touchEpoch: number }).touchEpoch = 0xffffffff; // the next block wraps
+    const out = executeSequential(state, d1, new Uint8Array(1).fill(1));
+    expect([...out.touched]).toEqual([0, 1]);
+    expect(out.leaves).toEqual(copy.leaves(new Uint32Array([0, 1])));
+    // After the wrap the marks restart at 1: the next block must not see the wrap block's marks as stale.
+    expect([...executeSequential(state, decodeBlock(block([b, a, 1n, 0n])), new Uint8Array(1).fill(1)).touched]).toEqual([1, 0]);
+  });
+
   it('creates recipients in block order and lets a later transaction spend from them', () => {
     const { state, out } = run(
       [{ key: a, balance: 100n }],

@@ -2,7 +2,7 @@
 // definition of what a transaction does, used by the sequential executor and
 // by the coordinating thread of the parallel one.
 import {
-  AccountState, findCell, hashKey, probeFrom, BALANCE_HI, BALANCE_LO, NONCE_HI, NONCE_LO, SLOT_PLUS_ONE,
+  AccountState, findCell, hashKey, probeFrom, BALANCE_HI, BALANCE_LO, NONCE_HI, NONCE_LO, SLOT_PLUS_ONE, TOUCH_MARK,
 } from '../state/account-state.js';
 import { KEY_STRIDE, VALUE_STRIDE, type DecodedBlock } from './decode.js';
 
@@ -62,36 +62,37 @@ export function resolveCells(
   return sink;
 }
 
-/** Accounts written by a block, each once, in first-write order: slots and their cells. */
+/**
+ * Accounts written by a block, each once, in first-write order: slots and
+ * their cells. "Already written this block" is the record's TOUCH_MARK word
+ * (see account-state.ts), on the cache line the transfer has just used.
+ */
 export class TouchSet {
-  private mark = new Uint32Array(0);
+  private u: Uint32Array = new Uint32Array(0);
   private epoch = 0;
   list = new Uint32Array(0);
   cells: Int32Array = new Int32Array(0);
   size = 0;
 
-  /** Starts a block over a state of `capacity` slots with at most `maxTouches` touches. */
-  begin(capacity: number, maxTouches: number): void {
-    if (this.mark.length < capacity) {
-      this.mark = new Uint32Array(capacity);
-      this.epoch = 0;
-    }
+  /**
+   * Starts a block over `state` with at most `maxTouches` touches. Call it
+   * after any growth of the state (reserve), before the block's first add.
+   */
+  begin(state: AccountState, maxTouches: number): void {
+    this.u = state.u32;
+    this.epoch = state.nextTouchEpoch();
     if (this.list.length < maxTouches) {
       this.list = new Uint32Array(maxTouches);
       // Shared, so helpers can gather the touched leaves in parallel.
       this.cells = new Int32Array(new SharedArrayBuffer(4 * maxTouches));
     }
-    // Epoch marks make starting a block O(1); at wrap-around clear once.
-    if (++this.epoch === 0x100000000) {
-      this.mark.fill(0);
-      this.epoch = 1;
-    }
     this.size = 0;
   }
 
   add(slot: number, cell: number): void {
-    if (this.mark[slot] !== this.epoch) {
-      this.mark[slot] = this.epoch;
+    const m = (cell << 4) + TOUCH_MARK;
+    if (this.u[m] !== this.epoch) {
+      this.u[m] = this.epoch;
       this.cells[this.size] = cell;
       this.list[this.size++] = slot;
     }

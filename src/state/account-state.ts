@@ -5,7 +5,8 @@
 // Layout: the key → account hash table IS the account store. Each table cell
 // is one 64-byte record (one cache line):
 //   words 0..7  key            words 8, 9  balance lo, hi (u64 as two u32)
-//   words 10,11 nonce lo, hi   word 12     slot + 1 (0 = empty cell)   13..15 unused
+//   words 10,11 nonce lo, hi   word 12     slot + 1 (0 = empty cell)
+//   word 13     touch mark (the executor's TouchSet)             14, 15 unused
 // so looking a key up and reading or updating its balance touch one cache
 // line, not a table entry plus a record elsewhere: over 1M accounts these
 // misses are most of the cost of a transfer (bench/execute.ts). Words 0..11
@@ -25,6 +26,13 @@ export const BALANCE_HI = 9;
 export const NONCE_LO = 10;
 export const NONCE_HI = 11;
 export const SLOT_PLUS_ONE = 12;
+/**
+ * The block epoch that last touched the account (0 = never). Kept in the
+ * record, whose cache line a transfer has just read, because a separate
+ * per-slot mark array over 1M accounts cost another cache and TLB miss per
+ * touch (≈ a quarter of a sequential transfer, measured). Not part of a leaf.
+ */
+export const TOUCH_MARK = 13;
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -139,6 +147,8 @@ export class AccountState {
   count = 0;
   /** Bumped whenever the buffers are replaced (growth), so holders re-attach. */
   generation = 0;
+  /** The last epoch handed out by nextTouchEpoch (records' TOUCH_MARK words are ≤ it). */
+  private touchEpoch = 0;
   readonly seed: number;
   /** The cells as int32 words (keys, hashing) and as uint32 words (balances, nonces): the same memory. */
   records!: Int32Array;
@@ -183,6 +193,18 @@ export class AccountState {
     }
     this.generation++;
     return true;
+  }
+
+  /**
+   * A touch-mark value no record carries yet: one per block, so starting a
+   * block clears nothing. At wrap-around every mark is cleared once.
+   */
+  nextTouchEpoch(): number {
+    if (++this.touchEpoch === 0x100000000) {
+      for (let b = TOUCH_MARK; b < this.u32.length; b += RECORD_WORDS) this.u32[b] = 0;
+      this.touchEpoch = 1;
+    }
+    return this.touchEpoch;
   }
 
   /** Slot of a 32-byte key, or -1. */
@@ -270,6 +292,7 @@ export class AccountState {
     c.u32 = new Uint32Array(c.buffer);
     c.posOf = this.posOf.slice();
     c.count = this.count;
+    c.touchEpoch = this.touchEpoch; // the copied records carry marks up to it
     return c;
   }
 
