@@ -1,7 +1,7 @@
 // `npm run bench:chrome`: serves the benchmark page with Vite, runs it in
 // headless Chromium (/usr/bin/chromium) through playwright-core, prints its
 // tables and saves bench/out/chrome.json and bench/out/chrome.png.
-//   tsx bench/chrome.ts [--query 'txs=256&sizes=64,256'] [--timeout SECONDS] [--gpu] [--headed]
+//   tsx bench/chrome.ts [--query 'txs=256&sizes=64,256'] [--timeout SECONDS] [--gpu]
 // --gpu drops the SwiftShader flags so a real GPU host uses its GPU.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

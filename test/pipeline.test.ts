@@ -1,6 +1,5 @@
-import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { batchItem, type SignatureBatch } from '../src/ed25519/batch.js';
+import { batchItem, type RuleSet, type SignatureBatch } from '../src/ed25519/batch.js';
 import { decodeBlock, validityFromVerdicts } from '../src/exec/decode.js';
 import { executeSequential } from '../src/exec/executor.js';
 import { toHex } from '../src/hex.js';
@@ -10,29 +9,22 @@ import { stateFromGenesis } from '../src/state/genesis.js';
 import type { BlockRecords } from '../src/tx/transaction.js';
 import { generateWorkload, type Workload, type WorkloadSpec } from '../src/workload/generate.js';
 import { nodeSigner } from '../src/workload/signer-node.js';
+import { oracleVerdicts as supportOracleVerdicts } from './support/ed25519-cases.js';
 
-// Oracles, independent of the pipeline: ref10 is exactly node's crypto.verify
-// (SPEC §1); the state root is recomputed from scratch over every account.
-const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
-function oracleVerdicts(batch: SignatureBatch): Uint8Array {
+// Oracles, independent of the pipeline: each rule set's SPEC §1 oracle
+// (test/support); the state root is recomputed from scratch over every account.
+function oracleVerdicts(batch: SignatureBatch, rules: RuleSet = 'ref10'): Uint8Array {
   const n = batch.messageOffsets.length - 1;
-  return Uint8Array.from({ length: n }, (_, i) => {
-    const { publicKey, signature, message } = batchItem(batch, i);
-    try {
-      return nodeVerify(null, message, createPublicKey({ key: Buffer.concat([SPKI, publicKey]), format: 'der', type: 'spki' }), signature) ? 1 : 0;
-    } catch {
-      return 0; // a key that does not decode: invalid
-    }
-  });
+  return supportOracleVerdicts(Array.from({ length: n }, (_, i) => batchItem(batch, i)), rules);
 }
 
 /** Applies blocks one at a time with the sequential executor; roots recomputed from scratch. */
-function sequentialReference(w: Pick<Workload, 'genesis'>, blocks: readonly BlockRecords[]): { receipts: string[]; validity: string[]; roots: string[] } {
+function sequentialReference(w: Pick<Workload, 'genesis'>, blocks: readonly BlockRecords[], rules: RuleSet = 'ref10'): { receipts: string[]; validity: string[]; roots: string[] } {
   const state = stateFromGenesis(w.genesis);
   const out = { receipts: [] as string[], validity: [] as string[], roots: [] as string[] };
   for (const records of blocks) {
     const d = decodeBlock(records);
-    const validity = validityFromVerdicts(d, oracleVerdicts(d.batch));
+    const validity = validityFromVerdicts(d, oracleVerdicts(d.batch, rules));
     const r = executeSequential(state, d, validity);
     const all = Uint32Array.from({ length: state.count }, (_, i) => i);
     const leaves = state.leaves(all);
@@ -146,7 +138,7 @@ describe('pipeline with its real stages', () => {
     for (const [workload, rules] of [['bad-sigs', 'zip215'], ['new-accounts', 'solana']] as const) {
       const w = await generateWorkload(spec({ workload, txsPerBlock: 50, blocks: 4 }), { signer: nodeSigner });
       const blocks = w.blocks.map((b, i) => (i === 1 ? withMalformed(b) : b));
-      const want = sequentialReference(w, blocks);
+      const want = sequentialReference(w, blocks, rules);
       const p = await createPipeline({ genesis: w.genesis, rules, backend: 'cpu', workers: 2, maxBlocksInFlight: 2 });
       try {
         expect(p.backends).toMatchObject({ verify: 'cpu', stateRoot: 'cpu' });
@@ -155,7 +147,7 @@ describe('pipeline with its real stages', () => {
         expect(collect(results)).toEqual(want);
         // The signature stage alone, as a node's sigverify would call it.
         const d = decodeBlock(blocks[0]);
-        expect(toHex(await p.verify(d.batch))).toBe(toHex(oracleVerdicts(d.batch)));
+        expect(toHex(await p.verify(d.batch))).toBe(toHex(oracleVerdicts(d.batch, rules)));
       } finally {
         await p.close();
       }
@@ -213,6 +205,20 @@ describe('pipeline with its real stages', () => {
       expect(Array.from(r1.receipts)).toEqual(new Array(8).fill(3)); // UNKNOWN_SENDER
       expect(Array.from(r1.validity)).toEqual(new Array(8).fill(1));
       expect(p.rules).toBe('zip215'); // the verifier's default, as in `preexec verify` and `preexec run`
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("'auto' on a software adapter verifies and hashes on the CPU, and gives the sequential reference", async () => {
+    const w = await generateWorkload(spec({ workload: 'bad-sigs', accounts: 12, txsPerBlock: 24, blocks: 2 }), { signer: nodeSigner });
+    const want = sequentialReference(w, w.blocks, 'solana');
+    const p = await createPipeline({ genesis: w.genesis, rules: 'solana', backend: 'auto', workers: 2 });
+    try {
+      expect(p.backends).toMatchObject({ verify: 'cpu', stateRoot: 'cpu' });
+      expect(p.backends.adapter?.isSoftware).toBe(true);
+      const results = await Promise.all(w.blocks.map((b) => p.submit(b)));
+      expect(collect(results)).toEqual(want);
     } finally {
       await p.close();
     }

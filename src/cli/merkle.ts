@@ -9,6 +9,7 @@
 import type { CommandIo } from '../cli.js';
 import { fromHex, toHex } from '../hex.js';
 import { createMerkleHasher, type MerkleBackend } from '../merkle/hasher.js';
+import { toColumnar } from '../merkle/reference.js';
 import type { Columnar } from '../gpu/staging.js';
 import { parseFlags, readInputFile } from './args.js';
 
@@ -22,7 +23,6 @@ export function parseLeafFile(bytes: Uint8Array, name = 'input'): Columnar {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const parts: Uint8Array[] = [];
-  let total = 0;
   lines.forEach((raw, i) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     let leaf: Uint8Array;
@@ -32,13 +32,8 @@ export function parseLeafFile(bytes: Uint8Array, name = 'input'): Columnar {
       throw new LeafFileFormatError((e as Error).message);
     }
     parts.push(leaf);
-    total += leaf.length;
   });
-  const data = new Uint8Array(total);
-  const offsets = new Uint32Array(parts.length + 1);
-  let at = 0;
-  parts.forEach((p, i) => { data.set(p, at); at += p.length; offsets[i + 1] = at; });
-  return { data, offsets };
+  return toColumnar(parts);
 }
 
 export async function merkleCommand(argv: string[], io: CommandIo): Promise<number> {

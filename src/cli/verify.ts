@@ -74,13 +74,15 @@ export async function verifyCommand(argv: string[], io: CommandIo): Promise<numb
     await verifier.destroy();
   }
   const verdicts = Array.from(valid, (v) => (v ? '1' : '0')).join('');
+  // With 'auto', batches below the measured crossover go to the CPU: name the backend that verified this one.
+  const usedBackend = verifier.crossoverItems !== undefined && items.length < verifier.crossoverItems ? 'cpu' : verifier.backend;
   if (flags.has('json')) {
-    io.stdout(`${JSON.stringify({ valid: verdicts, count: items.length, rules, backend: verifier.backend })}\n`);
+    io.stdout(`${JSON.stringify({ valid: verdicts, count: items.length, rules, backend: usedBackend })}\n`);
   } else {
     const invalidLines: number[] = [];
     valid.forEach((v, i) => { if (!v) invalidLines.push(i + 1); });
     const accepted = items.length - invalidLines.length;
-    let out = `verified ${items.length} signature${items.length === 1 ? '' : 's'} under ${rules} on ${verifier.backend}: ${accepted} valid, ${invalidLines.length} invalid\n`;
+    let out = `verified ${items.length} signature${items.length === 1 ? '' : 's'} under ${rules} on ${usedBackend}: ${accepted} valid, ${invalidLines.length} invalid\n`;
     if (invalidLines.length > 0) out += `invalid: line${invalidLines.length === 1 ? '' : 's'} ${invalidLines.join(', ')}\n`;
     io.stdout(out);
   }

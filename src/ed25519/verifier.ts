@@ -159,7 +159,14 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
 
   // 'auto' on a hardware GPU: measure both backends once, here, on this
   // machine, and route each batch to the one expected to finish first.
-  const cpu = await createCpuVerifier({ workers: options.workers });
+  let cpu: CpuVerifier;
+  try {
+    cpu = await createCpuVerifier({ workers: options.workers });
+  } catch (e) {
+    kernel.destroy();
+    releaseCtx();
+    throw e;
+  }
   const r = gpuCtx.report;
   const calibrationKey = [r.vendor, r.architecture, r.device, r.description, rules, cpu.workers].join('|');
   let crossover: number;
@@ -180,16 +187,21 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     releaseCtx();
     throw e;
   }
-  const useGpu = Number.isFinite(crossover);
+  if (!Number.isFinite(crossover)) {
+    // The GPU never wins here: hold no kernel or device that will not be used.
+    kernel.destroy();
+    releaseCtx();
+    return cpuVerifier(rules, cpu, gpuCtx.report);
+  }
   return {
     rules,
-    backend: useGpu ? 'webgpu' : 'cpu',
+    backend: 'webgpu',
     adapter: gpuCtx.report,
-    ...(useGpu ? { crossoverItems: crossover } : {}),
+    crossoverItems: crossover,
     async verify(batch) {
       validateBatch(batch);
       const n = batch.messageOffsets.length - 1;
-      return useGpu && n >= crossover ? kernel.verify(batch, rules) : cpu.verify(batch, rules);
+      return n >= crossover ? kernel.verify(batch, rules) : cpu.verify(batch, rules);
     },
     async destroy() {
       kernel.destroy();

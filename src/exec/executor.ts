@@ -146,7 +146,12 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
   }
 
   const pool: WorkerPool<HelperWorkerApi> = await createWorkerPool<HelperWorkerApi>(siblingModule('helper-worker', import.meta.url), workers - 1);
-  await Promise.all(pool.workers.map((w) => w.warmUp()));
+  try {
+    await Promise.all(pool.workers.map((w) => w.warmUp()));
+  } catch (e) {
+    await pool.destroy(); // a failed start must not leave threads keeping the process alive
+    throw e;
+  }
   const control = new Int32Array(new SharedArrayBuffer(12));
   // Shared per-block columns, grown as blocks grow.
   let capacity = 0;

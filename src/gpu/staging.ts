@@ -194,7 +194,6 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
   const pool = new Map<string, GPUBuffer>();
   // Readback buffers are not shared while mapped or pending: a free list.
   const freeReadback: GPUBuffer[] = [];
-  const allReadback = new Set<GPUBuffer>();
   let destroyed = false;
 
   const sizeFor = (size: number) => {
@@ -241,13 +240,16 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
       let rb: GPUBuffer | undefined;
       const idx = freeReadback.findIndex((b) => b.size >= total);
       if (idx >= 0) rb = freeReadback.splice(idx, 1)[0];
-      else {
-        rb = device.createBuffer({ label: 'readback', size: roundUpPow2(total), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-        allReadback.add(rb);
-      }
+      else rb = device.createBuffer({ label: 'readback', size: roundUpPow2(total), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       regions.forEach((r, i) => encoder.copyBufferToBuffer(r.buffer, r.offset, rb!, at[i], r.size));
       device.queue.submit([encoder.finish()]);
-      await raceDeviceLoss(ctx, rb.mapAsync(GPUMapMode.READ, 0, total));
+      try {
+        await raceDeviceLoss(ctx, rb.mapAsync(GPUMapMode.READ, 0, total));
+      } catch (e) {
+        // A failed map (a lost device) leaves the buffer unusable: drop it, not pool it.
+        rb.destroy();
+        throw e;
+      }
       const mapped = new Uint8Array(rb.getMappedRange(0, total));
       const out = regions.map((r, i) => mapped.slice(at[i], at[i] + r.size));
       rb.unmap();
@@ -262,7 +264,6 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
       // Buffers mapped by a call in flight are destroyed when it returns them.
       for (const b of freeReadback) b.destroy();
       freeReadback.length = 0;
-      allReadback.clear();
     },
   };
   return staging;

@@ -173,7 +173,7 @@ export async function createGpuMerkleEngine(ctx: GpuContext, opts: GpuMerkleOpti
     const col = toColumnar(leaves);
     const n = col.offsets.length - 1;
     if (index !== undefined) proofPositions(index, n); // names a bad index before any work
-    if (n === 0) return { root: EMPTY_ROOT, proof: [] };
+    if (n === 0) return { root: EMPTY_ROOT.slice(), proof: [] }; // a copy: callers may write to it
     const { device } = ctx;
     const groups = Math.ceil(n / groupSize);
     const groupLayout = levelBases(Math.min(n, groupSize));

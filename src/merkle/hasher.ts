@@ -48,8 +48,16 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
       }
     }
     if (ctx && (backend === 'webgpu' || !ctx.report.isSoftware)) {
-      const engine = await createGpuMerkleEngine(ctx, opts.gpu);
       const gpu = ctx;
+      let engine: Awaited<ReturnType<typeof createGpuMerkleEngine>>;
+      try {
+        engine = await createGpuMerkleEngine(gpu, opts.gpu);
+      } catch (e) {
+        // Pipelines that fail to build: 'webgpu' fails, 'auto' falls back to the CPU.
+        if (owned) gpu.destroy();
+        if (backend === 'webgpu') throw e;
+        return createCpuHasher(opts.workers);
+      }
       return {
         backend: 'webgpu',
         device: gpu,
@@ -60,7 +68,11 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
     }
     if (ctx && owned) ctx.destroy();
   }
-  const engine = await createCpuMerkleEngine({ workers: opts.workers });
+  return createCpuHasher(opts.workers);
+}
+
+async function createCpuHasher(workers: number | undefined): Promise<MerkleHasher> {
+  const engine = await createCpuMerkleEngine({ workers });
   return {
     backend: 'cpu',
     root: (leaves) => engine.root(leaves),

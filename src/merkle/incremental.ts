@@ -39,6 +39,24 @@ interface Update {
   source: Uint32Array;
 }
 
+/**
+ * The tree's size after setting the distinct ascending indices `list`. A tree
+ * grows only contiguously: every index in [size, new size) must be given, and
+ * the first one missing is named.
+ */
+function grownSize(size: number, list: Uint32Array): number {
+  const u = list.length;
+  const newSize = Math.max(size, u > 0 ? list[u - 1] + 1 : 0);
+  let fresh = 0;
+  for (let r = u - 1; r >= 0 && list[r] >= size; r--) fresh++;
+  if (fresh !== newSize - size) {
+    let missing = size;
+    for (let r = u - fresh; r < u && list[r] === missing; r++) missing++;
+    throw new MerkleInputError(`setLeaves: growing the tree from ${size} to ${newSize} leaves needs every index in between, index ${missing} is missing`);
+  }
+  return newSize;
+}
+
 function prepareUpdate(size: number, leafSize: number, indices: Uint32Array, leaves: Uint8Array): Update {
   if (!(indices instanceof Uint32Array)) throw new MerkleInputError('setLeaves: indices must be a Uint32Array');
   if (!(leaves instanceof Uint8Array)) throw new MerkleInputError('setLeaves: leaves must be a Uint8Array');
@@ -66,15 +84,7 @@ function prepareUpdate(size: number, leafSize: number, indices: Uint32Array, lea
     if (u > 0 && out[u - 1] === indices[k]) source[u - 1] = k;
     else { out[u] = indices[k]; source[u] = k; u++; }
   }
-  const newSize = Math.max(size, u > 0 ? out[u - 1] + 1 : 0);
-  // Every new index must be given: count the distinct indices ≥ size.
-  let fresh = 0;
-  for (let r = u - 1; r >= 0 && out[r] >= size; r--) fresh++;
-  if (fresh !== newSize - size) {
-    let missing = size;
-    for (let r = u - fresh; r < u && out[r] === missing; r++) missing++;
-    throw new MerkleInputError(`setLeaves: growing the tree from ${size} to ${newSize} leaves needs every index in between, index ${missing} is missing`);
-  }
+  const newSize = grownSize(size, out.subarray(0, u));
   return { newSize, indices: out.subarray(0, u), source: source.subarray(0, u) };
 }
 
@@ -247,16 +257,7 @@ function checkCpuUpdate(size: number, leafSize: number, indices: Uint32Array, le
     sorted = indices.slice().sort();
     for (let r = 0; r < m; r++) if (u === 0 || sorted[u - 1] !== sorted[r]) sorted[u++] = sorted[r];
   }
-  const newSize = Math.max(size, u > 0 ? sorted[u - 1] + 1 : 0);
-  // Every new index must be given: count the distinct indices ≥ size.
-  let fresh = 0;
-  for (let r = u - 1; r >= 0 && sorted[r] >= size; r--) fresh++;
-  if (fresh !== newSize - size) {
-    let missing = size;
-    for (let r = u - fresh; r < u && sorted[r] === missing; r++) missing++;
-    throw new MerkleInputError(`setLeaves: growing the tree from ${size} to ${newSize} leaves needs every index in between, index ${missing} is missing`);
-  }
-  return { newSize, list: sorted.subarray(0, u) };
+  return { newSize: grownSize(size, sorted.subarray(0, u)), list: sorted.subarray(0, u) };
 }
 
 async function createGpuTree(leafSize: number, device?: GpuContext): Promise<IncrementalMerkleTree> {

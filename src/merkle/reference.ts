@@ -80,7 +80,7 @@ export function parentLevel(level: readonly Uint8Array[]): Uint8Array[] {
 
 /** The root over already-hashed nodes of one level (leaf hashes, or roots of aligned power-of-two subtrees). */
 export function rootOfLevel(level: readonly Uint8Array[]): Uint8Array {
-  if (level.length === 0) return EMPTY_ROOT;
+  if (level.length === 0) return EMPTY_ROOT.slice(); // a copy: callers may write to it
   let cur = level as Uint8Array[];
   while (cur.length > 1) cur = parentLevel(cur);
   return cur[0];

@@ -4,6 +4,7 @@
 // its intervals (the time at least one block was in it), not their sum.
 import { toHex } from '../hex.js';
 import { decodeBlock } from '../exec/decode.js';
+import { RECEIPT_NAMES } from '../exec/apply.js';
 import { executeSequential } from '../exec/executor.js';
 import { stateFromGenesis, type GenesisAccount } from '../state/genesis.js';
 import type { BlockRecords } from '../tx/transaction.js';
@@ -27,8 +28,6 @@ export interface PipelineRunStats {
   /** One validity mask per block (for the sequential baseline). */
   validity: Uint8Array[];
 }
-
-const RECEIPT_NAMES = ['OK', 'MALFORMED', 'BAD_SIGNATURE', 'UNKNOWN_SENDER', 'BAD_NONCE', 'INSUFFICIENT_FUNDS', 'OVERFLOW'];
 
 /** Length of the union of intervals. */
 export function unionMs(intervals: ReadonlyArray<readonly [number, number]>): number {
@@ -71,8 +70,10 @@ export async function measurePipelineRun(
     stageMs[s] = unionMs(results.map((r) => r.spans[s]));
     tps[s] = rate(transactions, stageMs[s]);
   }
+  const counts = new Array<number>(256).fill(0);
+  for (const r of results) for (const c of r.receipts) counts[c]++;
   const receipts: Record<string, number> = {};
-  for (const r of results) for (const c of r.receipts) receipts[RECEIPT_NAMES[c] ?? String(c)] = (receipts[RECEIPT_NAMES[c] ?? String(c)] ?? 0) + 1;
+  counts.forEach((n, c) => { if (n > 0) receipts[RECEIPT_NAMES[c] ?? String(c)] = n; });
   return {
     transactions, blocks: results.length, wallMs, stageMs, tps, receipts,
     stateRoot: toHex(results.length ? results[results.length - 1].stateRoot : await pipeline.stateRoot()),

@@ -13,7 +13,7 @@
 // GPU plumbing, cryptography and execution stay in their modules; this file
 // only wires them: `createVerifier` (src/ed25519), `createExecutor`
 // (src/exec), `createIncrementalMerkleTree` (src/merkle).
-import type { AdapterReport, GpuContext } from '../gpu/device.js';
+import { raceDeviceLoss, type AdapterReport, type GpuContext } from '../gpu/device.js';
 import type { RuleSet, SignatureBatch } from '../ed25519/batch.js';
 import type { BlockRecords } from '../tx/transaction.js';
 import type { GenesisAccount } from '../state/genesis.js';
@@ -151,7 +151,8 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       const { createVerifier } = await import('../ed25519/verifier.js');
       const created: SignatureVerifier = await createVerifier({
         rules,
-        backend: verifyBackend,
+        // 'auto' with no device (none could be had above) is the CPU: asking again would only fail again.
+        backend: device || verifyBackend !== 'auto' ? verifyBackend : 'cpu',
         ...(device && verifyBackend !== 'cpu' ? { device } : {}),
         ...(workers !== undefined ? { workers } : {}),
       });
@@ -193,7 +194,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
 
     const v = verifier;
     const lostDevice = gpuInUse ? device : undefined;
-    const withDeviceLoss = <T>(work: Promise<T>): Promise<T> => (lostDevice ? Promise.race([work, lostDevice.lost]) : work);
+    const withDeviceLoss = <T>(work: Promise<T>): Promise<T> => (lostDevice ? raceDeviceLoss(lostDevice, work) : work);
     const scheduler = createBlockScheduler<BlockRecords, DecodedBlock, Executed>({
       decode: decodeBlock,
       // A lost device fails the block in flight instead of hanging it.

@@ -1,6 +1,8 @@
 // Genesis of SPEC §5: {"accounts": [{"key": "<64 hex>", "balance": "<decimal u64>"}, ...]}.
 // Accounts get slots in file order with nonce 0. Every error names the account index.
 import { AccountState } from './account-state.js';
+import { U64_MAX } from '../tx/transaction.js';
+import { fromHex } from '../hex.js';
 
 export class GenesisFormatError extends Error {
   override name = 'GenesisFormatError';
@@ -11,7 +13,6 @@ export interface GenesisAccount {
   balance: bigint;
 }
 
-const U64_MAX = (1n << 64n) - 1n;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 const DECIMAL = /^[0-9]+$/;
 const ACCOUNT_FIELDS = new Set(['key', 'balance']);
@@ -52,9 +53,7 @@ export function parseGenesis(text: string, name = 'genesis'): GenesisAccount[] {
     const first = seen.get(norm);
     if (first !== undefined) throw new GenesisFormatError(`${name}: duplicate key ${norm} at accounts ${first} and ${i}`);
     seen.set(norm, i);
-    const bytes = new Uint8Array(32);
-    for (let j = 0; j < 32; j++) bytes[j] = parseInt(norm.slice(2 * j, 2 * j + 2), 16);
-    accounts.push({ key: bytes, balance: value });
+    accounts.push({ key: fromHex(norm, `${at}: key`), balance: value });
   });
   return accounts;
 }

@@ -8,6 +8,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { TX_SIGNED_OFFSET, TX_SIZE, encodeSignedPart, type BlockRecords } from '../tx/transaction.js';
 import { createPrng, type Prng } from './prng.js';
 import type { Ed25519Signer, SigningKey } from './signer.js';
+import { Receipt } from '../exec/apply.js';
+import type { GenesisAccount } from '../state/genesis.js';
 
 export type WorkloadName = 'uniform' | 'hot' | 'bad-sigs' | 'new-accounts';
 export const WORKLOADS: readonly WorkloadName[] = ['uniform', 'hot', 'bad-sigs', 'new-accounts'];
@@ -30,10 +32,7 @@ export interface WorkloadSpec {
   badSigPercent?: number;
 }
 
-export interface GenesisAccount {
-  key: Uint8Array;
-  balance: bigint;
-}
+export type { GenesisAccount };
 
 export interface Workload {
   spec: Required<WorkloadSpec>;
@@ -126,12 +125,12 @@ export async function generateWorkload(specIn: WorkloadSpec, options: GenerateOp
         // every rule set (R no longer matches, or S ≥ L, or the equation fails).
         const bit = rng.below(512);
         signature[bit >>> 3] ^= 1 << (bit & 7);
-        codes[t] = 2; // BAD_SIGNATURE: no state change
+        codes[t] = Receipt.BAD_SIGNATURE; // no state change
       } else {
         nonces[from] += 1n;
         balances[from] -= amount;
         if (toSlot !== undefined) balances[toSlot] += amount;
-        codes[t] = 0;
+        codes[t] = Receipt.OK;
       }
       bytes.set(signature, t * TX_SIZE);
       bytes.set(signed, t * TX_SIZE + TX_SIGNED_OFFSET);
