@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpu, type GpuContext } from '../src/gpu/device.js';
 import { fromHex, toHex } from '../src/hex.js';
-import { createGpuMerkleEngine, type GpuMerkleEngine } from '../src/merkle/gpu.js';
+import { NO_PREFIX, createGpuMerkleEngine, createMerkleKernels, encodeHashItems, type GpuMerkleEngine } from '../src/merkle/gpu.js';
+import { sha256 } from '../src/merkle/sha256.js';
+import { toColumnar } from '../src/merkle/reference.js';
 import { createIncrementalMerkleTree, createMerkleHasher, inclusionProof, merkleRoot, verifyInclusion } from '../src/merkle/index.js';
 import { fixedLeaves, seeded } from './support/merkle-support.js';
 import vectors from './vectors/rfc6962.json' with { type: 'json' };
@@ -125,5 +127,20 @@ describe('WebGPU Merkle (Dawn)', () => {
     await expect(g.setLeaves(new Uint32Array([model.length + 1]), new Uint8Array(leafSize))).rejects.toThrow(/is missing/);
     g.destroy();
     c.destroy();
+  });
+
+  it('hashes items with no prefix byte exactly as SHA-256 (the NO_PREFIX branch), lengths 0..130', async () => {
+    const rnd = seeded(77);
+    const items = Array.from({ length: 131 }, (_, len) => new Uint8Array(len).map(() => rnd(256)));
+    const k = await createMerkleKernels(ctx);
+    try {
+      const out = k.staging.buffer('test-digests', 32 * items.length);
+      const enc = ctx.device.createCommandEncoder();
+      encodeHashItems(k, enc, toColumnar(items), out, 0, NO_PREFIX);
+      const [digests] = await k.staging.submitAndRead(enc, [{ buffer: out, offset: 0, size: 32 * items.length }]);
+      items.forEach((d, i) => expect(toHex(digests.subarray(32 * i, 32 * i + 32)), `length ${i}`).toBe(toHex(sha256(d))));
+    } finally {
+      k.staging.destroy();
+    }
   });
 });
