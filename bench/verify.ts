@@ -19,6 +19,7 @@ import { packSignatureBatch, RULE_SETS, batchItem, type RuleSet, type SignatureB
 import { createCpuVerifier } from '../src/ed25519/cpu/backend.js';
 import { loadNodeCrypto, verifyRange } from '../src/ed25519/cpu/engine.js';
 import { verifyReference } from '../src/ed25519/reference.js';
+import { ESTIMATED_U32_OPS_PER_VERIFY, createGpuVerifyKernel, type GpuVerifyKernel } from '../src/ed25519/gpu/kernel.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -80,17 +81,11 @@ const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores, node: process.ve
 console.log(`machine: ${machine.cpu}, ${cores} cores, node ${machine.node}, OpenSSL ${machine.openssl}`);
 
 let ctx: GpuContext | undefined;
-let gpuKernel: { verify(b: SignatureBatch, r: RuleSet): Promise<Uint8Array>; destroy(): void } | undefined;
-let opsPerVerify: string = 'n/a';
+let gpuKernel: GpuVerifyKernel | undefined;
+const opsPerVerify = `${ESTIMATED_U32_OPS_PER_VERIFY.toLocaleString('en-US')} (ESTIMATED_U32_OPS_PER_VERIFY)`;
 if (only.has('gpu')) try {
   ctx = await acquireGpu();
-  const kernelModule = await import('../src/ed25519/gpu/kernel.js') as Record<string, unknown>;
-  gpuKernel = await (kernelModule.createGpuVerifyKernel as (c: GpuContext) => typeof gpuKernel)(ctx);
-  // The GPU engineer's estimate, if their module exports one (any *OPS_PER_VERIFY* constant).
-  let constantsModule: Record<string, unknown> = {};
-  try { constantsModule = await import('../src/ed25519/gpu/constants.js') as Record<string, unknown>; } catch { /* absent */ }
-  const found = Object.entries({ ...constantsModule, ...kernelModule }).find(([k, v]) => /OPS_PER_VERIFY/i.test(k) && typeof v === 'number');
-  if (found) opsPerVerify = `${(found[1] as number).toLocaleString('en-US')} (${found[0]})`;
+  gpuKernel = createGpuVerifyKernel(ctx);
 } catch (e) {
   console.log(`GPU: unavailable (${(e as Error).message})`);
 }
