@@ -4,7 +4,7 @@
 // here is verified once and compared under every rule set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpu, GpuDeviceLostError, type GpuContext } from '../src/gpu/device.js';
-import { BatchFormatError, RULE_SETS, packSignatureBatch, type RuleSet, type SignatureItem } from '../src/ed25519/batch.js';
+import { BatchFormatError, VerifierDestroyedError, RULE_SETS, packSignatureBatch, type RuleSet, type SignatureItem } from '../src/ed25519/batch.js';
 import { verifyReference, P } from '../src/ed25519/reference.js';
 import { createGpuVerifyKernel, verifyPipelines, VERDICT_BIT, type GpuVerifyKernel } from '../src/ed25519/gpu/kernel.js';
 import { D, SQRT_M1, SHA512_IV, SHA512_K, baseTable, toLimbs } from '../src/ed25519/gpu/constants.js';
@@ -148,6 +148,8 @@ describe('ed25519 GPU: batch handling', () => {
     } finally {
       small.destroy();
     }
+    // The same named error as the CPU backend after destroy().
+    await expect(small.verifyAll(batch)).rejects.toThrow(VerifierDestroyedError);
   });
 
   it('runs several calls in flight at once', async () => {

@@ -24,6 +24,11 @@ export class BatchFormatError extends Error {
   override name = 'BatchFormatError';
 }
 
+/** A verifier (any backend) used after destroy(), or destroyed while a call was in flight. */
+export class VerifierDestroyedError extends Error {
+  override name = 'VerifierDestroyedError';
+}
+
 /** Number of items in a batch (n), after checking its structure. */
 export function batchSize(batch: SignatureBatch): number {
   validateBatch(batch);

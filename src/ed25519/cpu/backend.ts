@@ -3,7 +3,7 @@
 // goes to every worker as one job (see job.ts); results come back in input
 // order, one byte per item, or the whole call fails.
 import * as Comlink from 'comlink';
-import { RULE_SETS, validateBatch, type RuleSet, type SignatureBatch } from '../batch.js';
+import { RULE_SETS, VerifierDestroyedError, validateBatch, type RuleSet, type SignatureBatch } from '../batch.js';
 import { createWorkerPool, defaultWorkerCount, siblingModule, splitRange, type WorkerPool } from '../../pool/worker-pool.js';
 import { defaultEngine, type CpuEngine } from './engine.js';
 import { sharedViews, sharedLayout, type CpuVerifyWorkerApi } from './job.js';
@@ -32,9 +32,7 @@ export interface CpuVerifier {
 const SEGMENT_ITEMS = 1 << 16;
 const SEGMENT_MESSAGE_BYTES = 64 << 20;
 
-export class VerifierDestroyedError extends Error {
-  override name = 'VerifierDestroyedError';
-}
+export { VerifierDestroyedError };
 
 export function assertRuleSet(rules: unknown): asserts rules is RuleSet {
   if (!(RULE_SETS as readonly unknown[]).includes(rules)) {

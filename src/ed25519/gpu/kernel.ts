@@ -4,7 +4,7 @@
 import { type GpuContext, raceDeviceLoss } from '../../gpu/device.js';
 import { loadShaders } from '../../gpu/shader-source.js';
 import { createStaging, padTo4, planChunks, workgroupGrid, writePadded, type Staging } from '../../gpu/staging.js';
-import { type RuleSet, type SignatureBatch, RULE_SETS, validateBatch, sliceBatch } from '../batch.js';
+import { VerifierDestroyedError, type RuleSet, type SignatureBatch, RULE_SETS, validateBatch, sliceBatch } from '../batch.js';
 import { baseTable, wgslConstants } from './constants.js';
 import { fieldOpCosts, wgslFieldCore } from './field-codegen.js';
 
@@ -131,7 +131,7 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
   }
 
   async function verifyAll(batch: SignatureBatch): Promise<Uint8Array> {
-    if (destroyed) throw new Error('ed25519 GPU kernel: used after destroy()');
+    if (destroyed) throw new VerifierDestroyedError('the GPU verifier was destroyed');
     // A structurally broken batch fails here, before anything runs.
     validateBatch(batch);
     const n = batch.messageOffsets.length - 1;
