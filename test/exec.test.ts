@@ -187,7 +187,7 @@ describe('executor == SPEC §5 model', () => {
         for (const share of shares) {
           const chunk = /chunks of (\d+)/.exec(share)?.[1];
           const got = await runWith(s, async (state) => createExecutor(state, {
-            workers, minParallelRecords: 0, minParallelGather: 0, schedule: 'parallel', minSecondRound: share.includes('no second round') ? 1e9 : 0,
+            workers, minParallelRecords: 0, schedule: 'parallel', minSecondRound: share.includes('no second round') ? 1e9 : 0,
             chunkRecords: chunk ? Number(chunk) : undefined, coordinatorJoins: !share.startsWith('helpers only'),
           }));
           got.receipts.forEach((r, b) => expect(toHex(r), `${share}: block ${b} receipts`).toBe(toHex(want.receipts[b])));
@@ -215,7 +215,7 @@ describe('executor, automatic schedule', () => {
     const want = expected(s);
     const modes: string[] = [];
     const got = await runWith(s, async (state) => {
-      const exec = await createExecutor(state, { workers: 2, minParallelRecords: 0, minParallelGather: 0 });
+      const exec = await createExecutor(state, { workers: 2, minParallelRecords: 0 });
       return { ...exec, state, workers: exec.workers, execute: async (b, v) => { const r = await exec.execute(b, v); modes.push(r.mode); return r; }, destroy: () => exec.destroy() };
     });
     expect(modes.slice(0, 6)).toEqual(['sequential', 'sequential', 'sequential', 'parallel', 'parallel', 'parallel']);
@@ -301,7 +301,7 @@ describe('executor edge cases', () => {
   it('grows the state between blocks: 1 genesis account, thousands of creations', async () => {
     const state = new AccountState(16);
     state.append(a, U64_MAX);
-    const exec = await createExecutor(state, { workers: 2, minParallelRecords: 0, minParallelGather: 0 });
+    const exec = await createExecutor(state, { workers: 2, minParallelRecords: 0 });
     executors.push(exec);
     const model = new Model([{ key: a, balance: U64_MAX }]);
     const rnd = seededRandom(9);

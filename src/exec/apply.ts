@@ -2,7 +2,7 @@
 // definition of what a transaction does, used by the sequential executor and
 // by the coordinating thread of the parallel one.
 import {
-  AccountState, findCell, hashKey, probeFrom, BALANCE_HI, BALANCE_LO, NONCE_HI, NONCE_LO, SLOT_PLUS_ONE, TOUCH_MARK,
+  AccountState, findCell, hashKey, probeFrom, BALANCE_HI, BALANCE_LO, LEAF_WORDS, NONCE_HI, NONCE_LO, SLOT_PLUS_ONE, TOUCH_INDEX, TOUCH_MARK,
 } from '../state/account-state.js';
 import { KEY_STRIDE, VALUE_STRIDE, type DecodedBlock } from './decode.js';
 
@@ -19,7 +19,10 @@ export const Receipt = {
 export type ReceiptCode = (typeof Receipt)[keyof typeof Receipt];
 export const RECEIPT_NAMES = ['OK', 'MALFORMED', 'BAD_SIGNATURE', 'UNKNOWN_SENDER', 'BAD_NONCE', 'INSUFFICIENT_FUNDS', 'OVERFLOW'] as const;
 
-/** Transactions whose home cells are loaded together before any is probed. */
+/**
+ * Transactions whose home cells are loaded together before any is probed.
+ * 16 measured best (bench/execute.ts, 1M accounts): 32 and 64 were slower.
+ */
 const GROUP = 16;
 
 /**
@@ -29,11 +32,14 @@ const GROUP = 16;
  * the coordinating thread appends (see findCellBefore); `cells` gets 2 int32
  * per record.
  *
- * Over a large state almost every lookup is a cache miss. Probing one key at
- * a time waits for each miss in turn; here the home cells of GROUP
- * transactions (2·GROUP independent loads) are touched first, so the memory
- * system serves them concurrently, and the probes that follow hit the cache.
- * Returns a value derived from those loads so the engine cannot drop them.
+ * Over a large state almost every lookup is a cache and TLB miss. A core
+ * overlaps misses only when the loads sit close together in its
+ * instruction window, so a group is done in three passes: hash the keys
+ * (pure arithmetic), touch every home cell in a tight loop (2·GROUP
+ * independent misses in flight together), then probe, which now hits the
+ * cache. Interleaving hashing and loading measured 1.6× slower, since the
+ * ~40 instructions of a hash between two loads fill the window.
+ * Returns a value derived from the loads so the engine cannot drop them.
  */
 export function resolveCells(
   records: Int32Array, seed: number, limit: number,
@@ -44,15 +50,13 @@ export function resolveCells(
   for (let g = start; g < end; g += GROUP) {
     const e = Math.min(g + GROUP, end);
     for (let i = g; i < e; i++) {
-      if (wellFormed[i] === 0) continue;
       const o = i * KEY_STRIDE;
-      const hf = hashKey(keys, o, seed) & mask;
-      const ht = hashKey(keys, o + 8, seed) & mask;
-      cells[2 * i] = hf;
-      cells[2 * i + 1] = ht;
-      sink ^= records[(hf << 4) + SLOT_PLUS_ONE] ^ records[(ht << 4) + SLOT_PLUS_ONE];
+      cells[2 * i] = hashKey(keys, o, seed) & mask;
+      cells[2 * i + 1] = hashKey(keys, o + 8, seed) & mask;
     }
+    for (let j = 2 * g; j < 2 * e; j++) sink ^= records[(cells[j] << 4) + SLOT_PLUS_ONE];
     for (let i = g; i < e; i++) {
+      // A malformed record has zero keys: never probed, its cells are unused.
       if (wellFormed[i] === 0) continue;
       const o = i * KEY_STRIDE;
       cells[2 * i] = probeFrom(records, keys, o, cells[2 * i], limit);
@@ -62,50 +66,104 @@ export function resolveCells(
   return sink;
 }
 
+/** Where a transaction reports each account it wrote, once it is done writing it. */
+export interface Toucher {
+  wrote(slot: number, cell: number): void;
+}
+
 /**
- * Accounts written by a block, each once, in first-write order: slots and
- * their cells. "Already written this block" is the record's TOUCH_MARK word
- * (see account-state.ts), on the cache line the transfer has just used.
+ * Accounts written by a block, each once, in first-write order, with their
+ * leaves. A leaf is copied when a transaction has finished writing its
+ * account, from the cache line it has just written, and refreshed in place
+ * by any later write in the block: gathering the leaves after the block
+ * instead cost one more cache and TLB miss per account, about 40% of a
+ * uniform block over 1M accounts (measured). "Already written this block"
+ * is the record's TOUCH_MARK word (see account-state.ts).
+ *
+ * A record's TOUCH_INDEX word holds a *ticket*, and `ticketIndex` maps
+ * tickets to leaf indices. Helper threads of the parallel executor need it:
+ * they record first writes in their own lists (ListToucher in disjoint.ts)
+ * under tickets reserved for their round, before the merge that gives those
+ * writes their indices, and the merge then touches no record (reaching each
+ * record again from this thread measured 300 ns per account).
  */
-export class TouchSet {
+export class TouchSet implements Toucher {
   private u: Uint32Array = new Uint32Array(0);
-  private epoch = 0;
+  /** This block's TOUCH_MARK value. */
+  epoch = 0;
   list = new Uint32Array(0);
-  cells: Int32Array = new Int32Array(0);
+  /** 12 words per touched account, in the order of `list`. Shared: a helper refreshes leaves an earlier round wrote. */
+  leafWords = new Uint32Array(new SharedArrayBuffer(0));
+  /** Leaf index of each ticket handed out this block. Shared, for the same reason. */
+  ticketIndex = new Int32Array(new SharedArrayBuffer(0));
   size = 0;
+  private nextTicket = 0;
 
   /**
-   * Starts a block over `state` with at most `maxTouches` touches. Call it
-   * after any growth of the state (reserve), before the block's first add.
+   * Starts a block over `state` with at most `maxTouches` touches and
+   * `maxTickets` tickets (touches plus what helper rounds reserve). Call it
+   * after any growth of the state (reserve), before the block's first write.
    */
-  begin(state: AccountState, maxTouches: number): void {
+  begin(state: AccountState, maxTouches: number, maxTickets = maxTouches): void {
     this.u = state.u32;
     this.epoch = state.nextTouchEpoch();
     if (this.list.length < maxTouches) {
       this.list = new Uint32Array(maxTouches);
-      // Shared, so helpers can gather the touched leaves in parallel.
-      this.cells = new Int32Array(new SharedArrayBuffer(4 * maxTouches));
+      this.leafWords = new Uint32Array(new SharedArrayBuffer(4 * LEAF_WORDS * maxTouches));
     }
+    if (this.ticketIndex.length < maxTickets) this.ticketIndex = new Int32Array(new SharedArrayBuffer(4 * maxTickets));
     this.size = 0;
+    this.nextTicket = 0;
   }
 
-  add(slot: number, cell: number): void {
-    const m = (cell << 4) + TOUCH_MARK;
-    if (this.u[m] !== this.epoch) {
-      this.u[m] = this.epoch;
-      this.cells[this.size] = cell;
-      this.list[this.size++] = slot;
+  /** Tickets [base, base + count) for a helper round; returns base. */
+  reserveTickets(count: number): number {
+    const base = this.nextTicket;
+    if (base + count > this.ticketIndex.length) throw new Error(`touch set: ${base + count} tickets, room for ${this.ticketIndex.length}`);
+    this.nextTicket = base + count;
+    return base;
+  }
+
+  wrote(slot: number, cell: number): void {
+    const u = this.u;
+    const b = cell << 4;
+    let k: number;
+    if (u[b + TOUCH_MARK] === this.epoch) {
+      k = this.ticketIndex[u[b + TOUCH_INDEX]];
+    } else {
+      const ticket = this.reserveTickets(1);
+      k = this.size++;
+      u[b + TOUCH_MARK] = this.epoch;
+      u[b + TOUCH_INDEX] = ticket;
+      this.ticketIndex[ticket] = k;
+      this.list[k] = slot;
     }
+    const o = k * LEAF_WORDS, out = this.leafWords;
+    for (let j = 0; j < LEAF_WORDS; j++) out[o + j] = u[b + j];
+  }
+
+  /**
+   * Takes the first writes a helper recorded at entries [from, to) of its
+   * lists (slot, 12-word leaf), whose tickets are ticketBase + entry.
+   */
+  mergeFirstWrites(slots: Int32Array, leaves: Uint32Array, from: number, to: number, ticketBase: number): void {
+    const k = this.size;
+    for (let x = from; x < to; x++) {
+      this.list[k + x - from] = slots[x];
+      this.ticketIndex[ticketBase + x] = k + x - from;
+    }
+    this.leafWords.set(leaves.subarray(from * LEAF_WORDS, to * LEAF_WORDS), k * LEAF_WORDS);
+    this.size = k + to - from;
   }
 
   slots(): Uint32Array {
     return this.list.slice(0, this.size);
   }
-}
 
-/** Where touched accounts are recorded: a TouchSet, or a helper's plain list. */
-export interface Toucher {
-  add(slot: number, cell: number): void;
+  /** The leaves of slots(), as bytes (a private, unshared copy). */
+  leaves(): Uint8Array {
+    return new Uint8Array(this.leafWords.slice(0, this.size * LEAF_WORDS).buffer);
+  }
 }
 
 /**
@@ -113,6 +171,7 @@ export interface Toucher {
  * from the nonce check on (SPEC §5, checks in code order). `t` is the
  * recipient's cell, or -1 when absent: then `state` creates it (only the
  * coordinating thread passes a state; helpers defer such transactions).
+ * Each written account is reported once its writes are done, sender first.
  */
 export function applyTransfer(
   u: Uint32Array, f: number, t: number, values: Uint32Array, vo: number,
@@ -125,30 +184,34 @@ export function applyTransfer(
   // genesis' 0), so the increment simply wraps the u64.
   const nlo = u[fb + NONCE_LO] + 1;
   if (nlo === 0x100000000) { u[fb + NONCE_LO] = 0; u[fb + NONCE_HI] = u[fb + NONCE_HI] + 1; } else u[fb + NONCE_LO] = nlo;
-  touched.add(u[fb + SLOT_PLUS_ONE] - 1, f);
+  const fromSlot = u[fb + SLOT_PLUS_ONE] - 1;
   const alo = values[vo], ahi = values[vo + 1];
   const blo = u[fb + BALANCE_LO], bhi = u[fb + BALANCE_HI];
-  if (bhi < ahi || (bhi === ahi && blo < alo)) return Receipt.INSUFFICIENT_FUNDS;
+  if (bhi < ahi || (bhi === ahi && blo < alo)) { touched.wrote(fromSlot, f); return Receipt.INSUFFICIENT_FUNDS; }
   // Self-transfer: the balance is unchanged, so it can never overflow (SPEC §5).
-  if (t === f) return Receipt.OK;
+  if (t === f) { touched.wrote(fromSlot, f); return Receipt.OK; }
+  let toSlot: number, toCell: number;
   if (t >= 0) {
     const tb = t << 4;
     // Sums of u32 halves stay below 2^34: exact in a double.
     const lo = u[tb + BALANCE_LO] + alo;
     const hi = u[tb + BALANCE_HI] + ahi + (lo > 0xffffffff ? 1 : 0);
-    if (hi > 0xffffffff) return Receipt.OVERFLOW;
+    if (hi > 0xffffffff) { touched.wrote(fromSlot, f); return Receipt.OVERFLOW; }
     u[tb + BALANCE_LO] = lo; // a Uint32Array store keeps lo mod 2^32
     u[tb + BALANCE_HI] = hi;
-    touched.add(u[tb + SLOT_PLUS_ONE] - 1, t);
+    toSlot = u[tb + SLOT_PLUS_ONE] - 1;
+    toCell = t;
   } else {
     if (state === null) throw new Error('applyTransfer: a new recipient needs the coordinating thread');
     // A new recipient starts at 0, so amount ≤ sender balance ≤ 2^64 − 1 cannot overflow.
-    const c = state.appendWords(keys, toKey, alo, ahi);
-    touched.add(state.count - 1, c);
+    toCell = state.appendWords(keys, toKey, alo, ahi);
+    toSlot = state.count - 1;
   }
   // Debit after the credit checks; stores wrap the borrow mod 2^32.
   u[fb + BALANCE_LO] = blo - alo;
   u[fb + BALANCE_HI] = bhi - ahi - (blo < alo ? 1 : 0);
+  touched.wrote(fromSlot, f);
+  touched.wrote(toSlot, toCell);
   return Receipt.OK;
 }
 

@@ -20,7 +20,7 @@
 // one; a later transaction of the chunk sharing a key with a dirty one is
 // dirty itself. New accounts are only ever created in that ordered pass, so
 // slots follow block order (SPEC §5).
-import { hashKey, probeFrom } from '../state/account-state.js';
+import { hashKey, probeFrom, LEAF_WORDS, SLOT_PLUS_ONE, TOUCH_INDEX, TOUCH_MARK } from '../state/account-state.js';
 import { applyTransfer, Receipt, type Toucher } from './apply.js';
 import { KEY_STRIDE, VALUE_STRIDE } from './decode.js';
 
@@ -60,14 +60,39 @@ export class KeyHashSet {
   }
 }
 
-/** Appends (slot, cell) pairs at a fixed offset of two shared columns. */
+/**
+ * A helper's side of the TouchSet (apply.ts): it owns the records its clean
+ * transactions write during a round, so it marks them itself. A first write
+ * of the block appends (slot, leaf) at entry k of its lists under ticket
+ * ticketBase + k; a later write refreshes that entry, or, for an account an
+ * earlier round wrote (its ticket is below ticketBase, already merged), the
+ * block's leaf itself.
+ */
 class ListToucher implements Toucher {
   count = 0;
-  constructor(private readonly slots: Int32Array, private readonly cells: Int32Array, private readonly base: number) {}
-  add(slot: number, cell: number): void {
-    this.slots[this.base + this.count] = slot;
-    this.cells[this.base + this.count] = cell;
-    this.count++;
+  constructor(private readonly c: HelperColumns, private readonly base: number) {}
+  wrote(slot: number, cell: number): void {
+    const { u32, touchEpoch, ticketBase } = this.c;
+    const b = cell << 4;
+    let dst: Uint32Array, o: number;
+    if (u32[b + TOUCH_MARK] !== touchEpoch) {
+      const k = this.base + this.count++;
+      u32[b + TOUCH_MARK] = touchEpoch;
+      u32[b + TOUCH_INDEX] = ticketBase + k;
+      this.c.touchedSlots[k] = slot;
+      dst = this.c.touchedLeaves;
+      o = k * LEAF_WORDS;
+    } else {
+      const ticket = u32[b + TOUCH_INDEX];
+      if (ticket >= ticketBase) {
+        dst = this.c.touchedLeaves;
+        o = (ticket - ticketBase) * LEAF_WORDS;
+      } else {
+        dst = this.c.blockLeaves;
+        o = this.c.ticketIndex[ticket] * LEAF_WORDS;
+      }
+    }
+    for (let j = 0; j < LEAF_WORDS; j++) dst[o + j] = u32[b + j];
   }
 }
 
@@ -82,11 +107,17 @@ export interface HelperColumns {
   receipts: Uint8Array;
   /** Deferred record indices; this range writes from index `start`. */
   dirty: Int32Array;
-  /** Touched (slot, cell) pairs; this range writes from index 2·start. */
+  /** First writes as (slot, 12-word leaf); this range writes from entry 2·start. */
   touchedSlots: Int32Array;
-  touchedCells: Int32Array;
+  touchedLeaves: Uint32Array;
+  /** The block's TouchSet: its epoch, this round's first ticket, its ticket → index map and its leaves. */
+  touchEpoch: number;
+  ticketBase: number;
+  ticketIndex: Int32Array;
+  blockLeaves: Uint32Array;
 }
 
+/** As in resolveCells (apply.ts): hash a group, touch its home cells in a tight loop, then probe. */
 const GROUP = 16;
 
 export interface ChunkPlan {
@@ -150,22 +181,19 @@ export function runCleanRange(
 ): { dirty: number; touched: number } {
   const { records, u32, seed, keys, values, wellFormed, validity, receipts, dirty } = c;
   const mask = (records.length >>> 4) - 1;
-  const touched = new ListToucher(c.touchedSlots, c.touchedCells, 2 * start);
+  const touched = new ListToucher(c, 2 * start);
   const homes = new Int32Array(2 * GROUP);
   let deferred = 0;
   let sink = 0;
   for (let g = start; g < end; g += GROUP) {
     const e = Math.min(g + GROUP, end);
-    // Touch the home cells of the whole group first so their misses overlap.
     for (let p = g; p < e; p++) {
-      const i = order === undefined ? p : order[p];
-      if (wellFormed[i] === 0) continue;
-      const o = i * KEY_STRIDE;
-      const hf = hashKey(keys, o, seed), ht = hashKey(keys, o + 8, seed);
-      homes[2 * (p - g)] = hf;
-      homes[2 * (p - g) + 1] = ht;
-      sink ^= records[((hf & mask) << 4) + 12] ^ records[((ht & mask) << 4) + 12];
+      const o = (order === undefined ? p : order[p]) * KEY_STRIDE;
+      homes[2 * (p - g)] = hashKey(keys, o, seed);
+      homes[2 * (p - g) + 1] = hashKey(keys, o + 8, seed);
     }
+    // A malformed record's (zero) keys are touched too: harmless, and the loop stays tight.
+    for (let j = 0; j < 2 * (e - g); j++) sink ^= records[((homes[j] & mask) << 4) + SLOT_PLUS_ONE];
     for (let p = g; p < e; p++) {
       const i = order === undefined ? p : order[p];
       if (wellFormed[i] === 0) { receipts[i] = Receipt.MALFORMED; continue; }
@@ -192,6 +220,6 @@ export function runCleanRange(
       receipts[i] = applyTransfer(u32, f, t, values, i * VALUE_STRIDE, touched, null, keys, o + 8);
     }
   }
-  if (sink === 0x7fffffff) c.dirty[start] = c.dirty[start]; // keeps the grouped loads observable
+  if (sink === 0x7fffffff) c.dirty[start] = c.dirty[start]; // keeps the touching loads observable
   return { dirty: deferred, touched: touched.count };
 }

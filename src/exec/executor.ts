@@ -11,14 +11,15 @@
 // chunks in order and runs the transactions that share no account with any
 // earlier one ("clean"); the others are deferred and run afterwards, in
 // block order, on this thread, which also creates every new account (slots
-// in block order). Then every thread gathers a share of the touched leaves.
+// in block order). Each write copies its account's leaf as it happens, so
+// nothing is gathered after the block.
 // Receipts and state equal sequential application for any chunking and any
 // thread count. No message per transaction: one comlink call per helper per
 // phase, data in SharedArrayBuffers, ordered by Atomics. A hot account makes
 // most transactions deferred; busy cores slow helpers; small blocks do not
 // pay for the messages: 'auto' measures both modes and runs the faster.
-import { createWorkerPool, siblingModule, splitRange, type WorkerPool } from '../pool/worker-pool.js';
-import { gatherLeaves, LEAF_WORDS, type AccountState } from '../state/account-state.js';
+import { createWorkerPool, siblingModule, type WorkerPool } from '../pool/worker-pool.js';
+import { LEAF_WORDS, type AccountState } from '../state/account-state.js';
 import { applyRange, resolveAndApply, TouchSet } from './apply.js';
 import { runCleanChunks } from './disjoint.js';
 import type { DecodedBlock } from './decode.js';
@@ -49,7 +50,7 @@ function checkInputs(block: DecodedBlock, validity: Uint8Array): void {
 }
 
 function finish(state: AccountState, touched: TouchSet, receipts: Uint8Array, countAtStart: number, mode: BlockExecution['mode']): BlockExecution {
-  return { receipts, touched: touched.slots(), leaves: state.leavesOfCells(touched.cells, touched.size), created: state.count - countAtStart, mode };
+  return { receipts, touched: touched.slots(), leaves: touched.leaves(), created: state.count - countAtStart, mode };
 }
 
 /**
@@ -88,8 +89,6 @@ export interface ExecutorOptions {
    * (benchmarks compare the two schedules with it).
    */
   schedule?: 'auto' | 'parallel';
-  /** Parallel blocks touching fewer accounts gather their leaves on one thread (default 8192). */
-  minParallelGather?: number;
 }
 
 export interface Executor {
@@ -110,7 +109,6 @@ export interface Executor {
  * cache-resident state); 'auto' measures bigger ones.
  */
 export const DEFAULT_MIN_PARALLEL_RECORDS = 16384;
-const PARALLEL_GATHER_MIN = 8192;
 const SECOND_ROUND_MIN = 2048;
 /**
  * 'auto' runs parallel only while its median time per record is at most this
@@ -157,7 +155,8 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
   let capacity = 0;
   let validityS: Uint8Array = new Uint8Array(0), receiptsS: Uint8Array = new Uint8Array(0);
   let chunkDirty: Int32Array = new Int32Array(0), chunkTouched: Int32Array = new Int32Array(0);
-  let dirty: Int32Array = new Int32Array(0), touchedSlots: Int32Array = new Int32Array(0), touchedCells: Int32Array = new Int32Array(0);
+  let dirty: Int32Array = new Int32Array(0), touchedSlots: Int32Array = new Int32Array(0);
+  let touchedLeaves: Uint32Array = new Uint32Array(0);
   const ensure = (n: number) => {
     if (n <= capacity) return;
     capacity = Math.max(n, 2 * capacity, 1024);
@@ -167,7 +166,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     chunkDirty = new Int32Array(new SharedArrayBuffer(4 * capacity));
     chunkTouched = new Int32Array(new SharedArrayBuffer(4 * capacity));
     touchedSlots = new Int32Array(new SharedArrayBuffer(8 * capacity));
-    touchedCells = new Int32Array(new SharedArrayBuffer(8 * capacity));
+    touchedLeaves = new Uint32Array(new SharedArrayBuffer(8 * LEAF_WORDS * capacity));
   };
   let attachedGeneration = -1;
   // Measured whole-block ms per record of each mode, the last few blocks of
@@ -195,7 +194,9 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     await attach();
     ensure(n);
     const countAtStart = state.count;
-    touched.begin(state, 2 * n);
+    // Tickets: 2 per position for each round (the second has at most n/2
+    // positions), then one per first write of the ordered pass (at most 2n).
+    touched.begin(state, 2 * n, 5 * n);
     validityS.set(validity);
     const threads = pool.size + 1;
     const columns = {
@@ -206,27 +207,32 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       receipts: receiptsS.buffer as SharedArrayBuffer,
       dirty: dirty.buffer as SharedArrayBuffer,
       touchedSlots: touchedSlots.buffer as SharedArrayBuffer,
-      touchedCells: touchedCells.buffer as SharedArrayBuffer,
+      touchedLeaves: touchedLeaves.buffer as SharedArrayBuffer,
       control: control.buffer as SharedArrayBuffer,
       chunkDirty: chunkDirty.buffer as SharedArrayBuffer,
       chunkTouched: chunkTouched.buffer as SharedArrayBuffer,
+      touchEpoch: touched.epoch,
+      ticketIndex: touched.ticketIndex.buffer,
+      blockLeaves: touched.leafWords.buffer,
     };
     // One parallel round over `positions` (records, or order[..] in round 2):
     // returns the deferred records in block order, with the touches merged.
     const round = async (positions: number, order?: Int32Array): Promise<{ deferred: Int32Array; chunks: number; byCoordinator: number }> => {
       const chunk = options.chunkRecords ?? Math.max(256, Math.min(4096, Math.ceil(positions / (8 * threads))));
       const chunks = Math.ceil(positions / chunk);
+      const ticketBase = touched.reserveTickets(2 * positions);
       Atomics.add(control, 0, 1);
       Atomics.store(control, 1, 0);
       Atomics.store(control, 2, 0);
       const jobs = pool.workers.map((w) => w.run({
-        ...columns, n: positions, chunk, limit: countAtStart, order: order?.buffer as SharedArrayBuffer | undefined,
+        ...columns, ticketBase, n: positions, chunk, limit: countAtStart, order: order?.buffer as SharedArrayBuffer | undefined,
       }));
       // This thread claims chunks too, so a helper the machine slows down
       // holds up one chunk, not a share of the block.
       const mine = options.coordinatorJoins === false ? 0 : runCleanChunks({
         records: state.records, u32: state.u32, seed: state.seed, keys: block.keys, values: block.values,
-        wellFormed: block.wellFormed, validity: validityS, receipts: receiptsS, dirty, touchedSlots, touchedCells,
+        wellFormed: block.wellFormed, validity: validityS, receipts: receiptsS, dirty, touchedSlots, touchedLeaves,
+        touchEpoch: touched.epoch, ticketBase, ticketIndex: touched.ticketIndex, blockLeaves: touched.leafWords,
       }, { n: positions, order, chunk, limit: countAtStart, control, chunkDirty, chunkTouched });
       const results = await Promise.all(jobs);
       if (Atomics.load(control, 1) !== pool.size) throw new Error('executor: a helper did not finish');
@@ -238,7 +244,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       for (let c = 0; c < chunks; c++) {
         const start = c * chunk;
         for (let x = 0; x < chunkDirty[c]; x++) deferred[at++] = dirty[start + x];
-        for (let x = 0; x < chunkTouched[c]; x++) touched.add(touchedSlots[2 * start + x], touchedCells[2 * start + x]);
+        touched.mergeFirstWrites(touchedSlots, touchedLeaves, 2 * start, 2 * start + chunkTouched[c], ticketBase);
       }
       return { deferred, chunks, byCoordinator: mine };
     };
@@ -254,31 +260,10 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       const i = rest[x];
       applyRange(state, block, validity, null, i, i + 1, receiptsS, touched, countAtStart);
     }
-    const leaves = await gatherParallel();
     return {
-      receipts: receiptsS.slice(0, n), touched: touched.slots(), leaves, created: state.count - countAtStart,
+      receipts: receiptsS.slice(0, n), touched: touched.slots(), leaves: touched.leaves(), created: state.count - countAtStart,
       mode: 'parallel', split: { chunks: first.chunks, byCoordinator: first.byCoordinator, deferred: first.deferred.length, ordered: rest.length },
     };
-  }
-
-  /** The touched leaves, gathered by every thread: each is a cache and TLB miss, like a transfer. */
-  async function gatherParallel(): Promise<Uint8Array> {
-    const m = touched.size;
-    if (m < (options.minParallelGather ?? PARALLEL_GATHER_MIN)) return state.leavesOfCells(touched.cells, m);
-    const out = new Uint32Array(new SharedArrayBuffer(m * LEAF_WORDS * 4));
-    const parts = splitRange(m, pool.size + 1);
-    Atomics.add(control, 0, 1);
-    Atomics.store(control, 1, 0);
-    const jobs = parts.slice(1).map(([start, end], j) => pool.workers[j].gather({
-      cells: touched.cells.buffer as SharedArrayBuffer, out: out.buffer as SharedArrayBuffer, control: control.buffer as SharedArrayBuffer, start, end,
-    }));
-    gatherLeaves(state.u32, touched.cells, parts[0][0], parts[0][1], out);
-    await Promise.all(jobs);
-    if (Atomics.load(control, 1) !== jobs.length) throw new Error('executor: a helper did not finish gathering');
-    // A private copy: callers may hand it to APIs that refuse shared memory (e.g. GPU uploads).
-    const copy = new Uint8Array(m * LEAF_WORDS * 4);
-    copy.set(new Uint8Array(out.buffer));
-    return copy;
   }
 
   /**

@@ -2,7 +2,7 @@
 // the chunks of a block it claims (src/exec/disjoint.ts) on the shared state. One call
 // per block (comlink, control only); the data stays in SharedArrayBuffers.
 import { exposeWorkerApi } from '../pool/worker-pool.js';
-import { AccountState, gatherLeaves, type StateBuffers } from '../state/account-state.js';
+import { AccountState, type StateBuffers } from '../state/account-state.js';
 import { decodeBlock } from './decode.js';
 import { syntheticBlock, syntheticKey } from './synthetic.js';
 import { runCleanChunks } from './disjoint.js';
@@ -19,7 +19,12 @@ export interface HelperJob {
   receipts: SharedArrayBuffer;
   dirty: SharedArrayBuffer;
   touchedSlots: SharedArrayBuffer;
-  touchedCells: SharedArrayBuffer;
+  touchedLeaves: SharedArrayBuffer;
+  /** The block's TouchSet (see HelperColumns). */
+  touchEpoch: number;
+  ticketBase: number;
+  ticketIndex: SharedArrayBuffer;
+  blockLeaves: SharedArrayBuffer;
   /** Int32 control words: [0] = block sequence published by the coordinator, [1] = helpers done, [2] = next chunk. */
   control: SharedArrayBuffer;
   chunkDirty: SharedArrayBuffer;
@@ -38,6 +43,7 @@ export interface HelperResult {
 }
 
 export const helperWorkerApi = {
+  warmUp,
   attach(buffers: StateBuffers): void {
     records = new Int32Array(buffers.records);
     u32 = new Uint32Array(buffers.records);
@@ -59,7 +65,11 @@ export const helperWorkerApi = {
       receipts: new Uint8Array(job.receipts),
       dirty: new Int32Array(job.dirty),
       touchedSlots: new Int32Array(job.touchedSlots),
-      touchedCells: new Int32Array(job.touchedCells),
+      touchedLeaves: new Uint32Array(job.touchedLeaves),
+      touchEpoch: job.touchEpoch,
+      ticketBase: job.ticketBase,
+      ticketIndex: new Int32Array(job.ticketIndex),
+      blockLeaves: new Uint32Array(job.blockLeaves),
     }, {
       n: job.n, chunk: job.chunk, limit: job.limit, control, order: job.order ? new Int32Array(job.order) : undefined,
       chunkDirty: new Int32Array(job.chunkDirty), chunkTouched: new Int32Array(job.chunkTouched),
@@ -68,14 +78,6 @@ export const helperWorkerApi = {
     return { chunks, ms: performance.now() - t0 };
   },
 };
-
-export interface GatherJob {
-  cells: SharedArrayBuffer;
-  out: SharedArrayBuffer;
-  control: SharedArrayBuffer;
-  start: number;
-  end: number;
-}
 
 /**
  * Compiles the hot code before the first real block: a worker's first
@@ -91,29 +93,19 @@ function warmUp(): void {
   const validity = new Uint8Array(n).fill(1);
   const cols = {
     records: st.records, u32: st.u32, seed: st.seed, keys: d.keys, values: d.values, wellFormed: d.wellFormed, validity,
-    receipts: new Uint8Array(n), dirty: new Int32Array(n), touchedSlots: new Int32Array(2 * n), touchedCells: new Int32Array(2 * n),
+    receipts: new Uint8Array(n), dirty: new Int32Array(n), touchedSlots: new Int32Array(2 * n), touchedLeaves: new Uint32Array(2 * n * 12),
+    // One epoch for every round, so later rounds also run the path that
+    // refreshes a leaf an earlier round wrote (all land on leaf 0 here).
+    touchEpoch: 1, ticketBase: 0, ticketIndex: new Int32Array(8 * n), blockLeaves: new Uint32Array(12),
   };
   for (let round = 0; round < 4; round++) {
-    runCleanChunks(cols, {
+    runCleanChunks({ ...cols, ticketBase: 2 * n * round }, {
       n, chunk: 512, limit: st.count, control: new Int32Array(3),
       chunkDirty: new Int32Array(n), chunkTouched: new Int32Array(n),
     });
-    gatherLeaves(st.u32, cols.touchedCells, 0, 2048, new Uint32Array(2048 * 12));
   }
 }
 
-export const gatherApi = {
-  warmUp,
-  /** Copies the leaves of cells[start..end) into `out` (12 words each). */
-  gather(job: GatherJob): void {
-    const control = new Int32Array(job.control);
-    Atomics.load(control, 0);
-    gatherLeaves(u32, new Int32Array(job.cells), job.start, job.end, new Uint32Array(job.out));
-    Atomics.add(control, 1, 1);
-  },
-};
-Object.assign(helperWorkerApi, gatherApi);
-
-export type HelperWorkerApi = typeof helperWorkerApi & typeof gatherApi;
+export type HelperWorkerApi = typeof helperWorkerApi;
 
 await exposeWorkerApi(helperWorkerApi);

@@ -6,7 +6,7 @@
 // is one 64-byte record (one cache line):
 //   words 0..7  key            words 8, 9  balance lo, hi (u64 as two u32)
 //   words 10,11 nonce lo, hi   word 12     slot + 1 (0 = empty cell)
-//   word 13     touch mark (the executor's TouchSet)             14, 15 unused
+//   word 13     touch mark, 14 touch index (the executor's TouchSet)   15 unused
 // so looking a key up and reading or updating its balance touch one cache
 // line, not a table entry plus a record elsewhere: over 1M accounts these
 // misses are most of the cost of a transfer (bench/execute.ts). Words 0..11
@@ -33,6 +33,12 @@ export const SLOT_PLUS_ONE = 12;
  * touch (≈ a quarter of a sequential transfer, measured). Not part of a leaf.
  */
 export const TOUCH_MARK = 13;
+/**
+ * Where the block's TouchSet keeps this account's leaf (valid while
+ * TOUCH_MARK is the current epoch), so a later write in the same block
+ * refreshes that leaf in place. Not part of a leaf.
+ */
+export const TOUCH_INDEX = 14;
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -120,8 +126,8 @@ export function probeFrom(records: Int32Array, keys: Int32Array, o: number, c: n
   }
 }
 
-/** Copies the leaf words of cells[start..end) to out[k·12..] for k = start..end − 1 (any thread). */
-export function gatherLeaves(u32: Uint32Array, cells: Uint32Array | Int32Array, start: number, end: number, out: Uint32Array): void {
+/** Copies the leaf words of cells[start..end) to out[k·12..] for k = start..end − 1. */
+function gatherLeaves(u32: Uint32Array, cells: Uint32Array | Int32Array, start: number, end: number, out: Uint32Array): void {
   for (let k = start; k < end; k++) {
     const b = cells[k] << 4;
     const o = k * LEAF_WORDS;
