@@ -1,14 +1,15 @@
 // `npm run bench:execute`: execution alone (receipts + state + touched
 // leaves, signatures taken as valid) and the state root per block.
-//   - sequential vs parallel (forced) vs auto (the executor's own choice),
-//     transfers/s, for uniform transfers, a hot account, and 10% chains;
+//   - sequential vs the two parallel schedules (forced: resolve-ahead,
+//     disjoint) vs auto (the executor's own choice), transfers/s, for
+//     uniform transfers, a hot account, and 10% chains;
 //   - state root after a block: incremental CPU tree, incremental WebGPU tree,
 //     full recomputation (CPU, every core);
 //   - u64 as two u32 halves vs BigUint64Array on the transfer arithmetic.
 // Median of several timed blocks after untimed warm-up blocks (the JIT, in
 // every worker); machine,
 // adapter and load average printed beside the numbers.
-// Flags: --accounts N (1000000) --txs N (100000) --blocks N (timed blocks per run, 8)
+// Flags: --accounts N (1000000) --txs N (100000) --blocks N (timed blocks per run, 16)
 //        --workers N (every core) --no-gpu --gpu-accounts N (GPU tree size, default min(accounts, 131072))
 import os from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ const flag = (name: string, fallback: number) => {
 };
 const ACCOUNTS = flag('accounts', 1_000_000);
 const TXS = flag('txs', 100_000);
-const BLOCKS = flag('blocks', 8);
+const BLOCKS = flag('blocks', 16);
 const cores = os.availableParallelism?.() ?? os.cpus().length;
 const WORKERS = flag('workers', cores);
 const NO_GPU = argv.includes('--no-gpu');
@@ -60,28 +61,30 @@ function blocksFor(pattern: SyntheticPattern): DecodedBlock[] {
 }
 
 interface ModeResult { msPerBlock: number[]; tps: number; modes: string[]; deferredShare?: number; leafHex: string }
+const SCHEDULES = ['sequential', 'resolve-ahead', 'disjoint', 'auto'] as const;
+type Schedule = (typeof SCHEDULES)[number];
 
 /**
- * Runs the three executors over the same blocks, interleaved block by block
- * (rotating which goes first), so a change of machine load hits all three
- * alike; their per-block ratios are the fair comparison on a shared machine.
+ * Runs the four executors over the same blocks, interleaved block by block
+ * (rotating which goes first), so a change of machine load hits all alike;
+ * their per-block ratios are the fair comparison on a shared machine.
  */
-async function runPaired(blocks: DecodedBlock[], keep?: (b: number, r: BlockExecution) => void): Promise<{ seq: ModeResult; par: ModeResult; auto: ModeResult; ratios: number[] }> {
-  const configs = [{ workers: 1, schedule: 'auto' as const }, { workers: WORKERS, schedule: 'parallel' as const }, { workers: WORKERS, schedule: 'auto' as const }];
-  const states = configs.map(() => genesis.clone());
-  const execs = await Promise.all(configs.map((c, i) => createExecutor(states[i], c)));
+async function runPaired(blocks: DecodedBlock[], keep?: (b: number, r: BlockExecution) => void): Promise<{ results: Record<Schedule, ModeResult>; ratios: Record<Schedule, number[]>; seqState: AccountState }> {
+  const options = (s: Schedule) => (s === 'sequential' ? { workers: 1 } : { workers: WORKERS, schedule: s });
+  const states = SCHEDULES.map(() => genesis.clone());
+  const execs = await Promise.all(SCHEDULES.map((s, i) => createExecutor(states[i], options(s))));
   const valid = new Uint8Array(TXS).fill(1);
-  const ms: number[][] = [[], [], []];
-  const modes: string[][] = [[], [], []];
+  const ms: number[][] = SCHEDULES.map(() => []);
+  const modes: string[][] = SCHEDULES.map(() => []);
   let deferred = 0;
   try {
     for (let b = 0; b < blocks.length; b++) {
-      for (let j = 0; j < 3; j++) {
-        const i = (b + j) % 3;
+      for (let j = 0; j < SCHEDULES.length; j++) {
+        const i = (b + j) % SCHEDULES.length;
         const t = performance.now();
         const r = await execs[i].execute(blocks[b], valid);
         const dt = performance.now() - t;
-        if (b >= WARMUP) { ms[i].push(dt); modes[i].push(r.mode); if (i === 1 && r.split) deferred += r.split.deferred; }
+        if (b >= WARMUP) { ms[i].push(dt); modes[i].push(r.mode); if (SCHEDULES[i] === 'disjoint' && r.split?.deferred !== undefined) deferred += r.split.deferred; }
         if (i === 0) keep?.(b, r);
       }
     }
@@ -89,15 +92,17 @@ async function runPaired(blocks: DecodedBlock[], keep?: (b: number, r: BlockExec
     await Promise.all(execs.map((e) => e.destroy()));
   }
   const { createHash } = await import('node:crypto');
-  const result = (i: number, extra: Partial<ModeResult> = {}): ModeResult => ({
-    msPerBlock: ms[i], tps: TXS / (median(ms[i]) / 1000), modes: modes[i],
-    leafHex: toHex(createHash('sha256').update(states[i].allLeaves()).digest()), ...extra,
+  const results = {} as Record<Schedule, ModeResult>, ratios = {} as Record<Schedule, number[]>;
+  SCHEDULES.forEach((s, i) => {
+    results[s] = {
+      msPerBlock: ms[i], tps: TXS / (median(ms[i]) / 1000), modes: modes[i],
+      leafHex: toHex(createHash('sha256').update(states[i].allLeaves()).digest()),
+      ...(s === 'disjoint' ? { deferredShare: deferred / (TXS * ms[i].length) } : {}),
+    };
+    // > 1: faster than sequential in the same block
+    ratios[s] = ms[0].map((x, k) => x / ms[i][k]);
   });
-  return {
-    seq: result(0), par: result(1, { deferredShare: deferred / (TXS * ms[1].length) }), auto: result(2),
-    ratios: ms[0].map((x, k) => x / ms[1][k]),
-    ...(keep ? { seqState: states[0] } : {}),
-  } as { seq: ModeResult; par: ModeResult; auto: ModeResult; ratios: number[]; seqState?: AccountState };
+  return { results, ratios, seqState: states[0] };
 }
 
 // ---- u64 representation ----
@@ -142,21 +147,25 @@ const patterns: Array<[SyntheticPattern, string]> = [['uniform', 'uniform transf
 const execRows: Array<Record<string, unknown>> = [];
 let rootInputs: { state: AccountState; executions: BlockExecution[] } | undefined;
 console.log('\nexecution (receipts + state + touched leaves), transfers/s, median of timed blocks');
-console.log('workload                 | sequential | parallel (forced) | auto         | par/seq speedup | deferred | same state');
-console.log('(the three run interleaved block by block; par/seq is the median of per-block ratios)');
+console.log('workload                 | sequential | resolve-ahead | disjoint | auto                | ahead/seq | disj/seq | deferred | same state');
+console.log('(the four run interleaved block by block; x/seq is the median of per-block speedups; auto: S/R/D per timed block)');
+const letter: Record<string, string> = { sequential: 'S', 'resolve-ahead': 'R', disjoint: 'D' };
 for (const [pattern, label] of patterns) {
   const blocks = blocksFor(pattern);
   const executions: BlockExecution[] = [];
-  const run = await runPaired(blocks, pattern === 'uniform' ? (_b, r) => executions.push(r) : undefined) as Awaited<ReturnType<typeof runPaired>> & { seqState?: AccountState };
-  const { seq, par, auto } = run;
-  if (pattern === 'uniform' && run.seqState) rootInputs = { state: run.seqState, executions };
-  const same = seq.leafHex === par.leafHex && seq.leafHex === auto.leafHex;
-  const ratio = median(run.ratios);
-  const autoModes = auto.modes.map((m) => (m === 'parallel' ? 'P' : 'S')).join('');
-  console.log(`${label.padEnd(24)} | ${fmt(seq.tps).padStart(10)} | ${fmt(par.tps).padStart(17)} | ${fmt(auto.tps).padStart(6)} ${autoModes.padEnd(5)} | ${ratio.toFixed(2).padStart(14)}× | ${par.deferredShare === undefined ? '-' : `${(100 * par.deferredShare).toFixed(0)}%`.padStart(8)} | ${same ? 'yes' : 'NO'}`);
-  execRows.push({ pattern, label, sequentialTps: Math.round(seq.tps), parallelTps: Math.round(par.tps), autoTps: Math.round(auto.tps), autoModes: auto.modes,
-    parallelSpeedupMedianOfPairs: +ratio.toFixed(3), pairRatios: run.ratios.map((x) => +x.toFixed(3)), deferredShare: par.deferredShare,
-    msPerBlock: { sequential: seq.msPerBlock, parallel: par.msPerBlock, auto: auto.msPerBlock }, sameFinalState: same });
+  const run = await runPaired(blocks, pattern === 'uniform' ? (_b, r) => executions.push(r) : undefined);
+  const { results: r, ratios } = run;
+  if (pattern === 'uniform') rootInputs = { state: run.seqState, executions };
+  const same = SCHEDULES.every((s) => r[s].leafHex === r.sequential.leafHex);
+  const ahead = median(ratios['resolve-ahead']), disjoint = median(ratios.disjoint);
+  const autoModes = r.auto.modes.map((m) => letter[m] ?? '?').join('');
+  console.log(`${label.padEnd(24)} | ${fmt(r.sequential.tps).padStart(10)} | ${fmt(r['resolve-ahead'].tps).padStart(13)} | ${fmt(r.disjoint.tps).padStart(8)} | ${fmt(r.auto.tps).padStart(6)} ${autoModes.padEnd(12)} | ${ahead.toFixed(2).padStart(8)}× | ${disjoint.toFixed(2).padStart(7)}× | ${`${(100 * (r.disjoint.deferredShare ?? 0)).toFixed(0)}%`.padStart(8)} | ${same ? 'yes' : 'NO'}`);
+  execRows.push({
+    pattern, label, sameFinalState: same, autoModes: r.auto.modes, deferredShare: r.disjoint.deferredShare,
+    tps: Object.fromEntries(SCHEDULES.map((s) => [s, Math.round(r[s].tps)])),
+    speedupOverSequentialMedianOfPairs: { 'resolve-ahead': +ahead.toFixed(3), disjoint: +disjoint.toFixed(3), auto: +median(ratios.auto).toFixed(3) },
+    msPerBlock: Object.fromEntries(SCHEDULES.map((s) => [s, r[s].msPerBlock])),
+  });
   if (!same) process.exitCode = 1;
 }
 

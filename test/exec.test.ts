@@ -7,7 +7,8 @@ import { stateFromGenesis, type GenesisAccount } from '../src/state/genesis.js';
 import { createStateRoot } from '../src/state/state-root.js';
 import { decodeBlock, validityFromVerdicts } from '../src/exec/decode.js';
 import { createExecutor, executeSequential, type Executor } from '../src/exec/executor.js';
-import { Receipt } from '../src/exec/apply.js';
+import { Receipt, TouchSet } from '../src/exec/apply.js';
+import { APPLIED, applyResolvedAhead, NEXT_CHUNK, RESOLVE_CHUNK } from '../src/exec/resolve-ahead.js';
 import { seededRandom, writeTransfer } from '../src/exec/synthetic.js';
 import type { BlockRecords } from '../src/tx/transaction.js';
 import { TX_SIZE } from '../src/tx/transaction.js';
@@ -181,28 +182,38 @@ describe('executor == SPEC §5 model', () => {
       expect(got.roots).toEqual(wantRoots);
     });
 
-    for (const [workers, shares] of [[2, ['helpers only, chunks of 7', 'chunks of 64', 'default chunks, no second round']], [4, ['chunks of 33']], [8, ['helpers only, chunks of 50']]] as const) {
+    const shareSets = [
+      [2, ['helpers only, chunks of 7', 'chunks of 64', 'default chunks, no second round', 'resolve-ahead', 'helpers only, resolve-ahead']],
+      [4, ['chunks of 33', 'resolve-ahead']],
+      [8, ['helpers only, chunks of 50', 'helpers only, resolve-ahead']],
+    ] as const;
+    for (const [workers, shares] of shareSets) {
       it(`${c.name}: ${workers} workers, ${shares.join('; ')}`, async () => {
         splits.length = 0;
         for (const share of shares) {
           const chunk = /chunks of (\d+)/.exec(share)?.[1];
           const got = await runWith(s, async (state) => createExecutor(state, {
-            workers, minParallelRecords: 0, schedule: 'parallel', minSecondRound: share.includes('no second round') ? 1e9 : 0,
+            workers, minParallelRecords: 0, schedule: share.endsWith('resolve-ahead') ? 'resolve-ahead' : 'disjoint',
+            minSecondRound: share.includes('no second round') ? 1e9 : 0,
             chunkRecords: chunk ? Number(chunk) : undefined, coordinatorJoins: !share.startsWith('helpers only'),
           }));
           got.receipts.forEach((r, b) => expect(toHex(r), `${share}: block ${b} receipts`).toBe(toHex(want.receipts[b])));
           got.leaves.forEach((l, b) => expect(toHex(l), `${share}: block ${b} state`).toBe(toHex(want.leaves[b])));
           expect(got.roots).toEqual(wantRoots);
         }
+        // Helpers resolved chunks ahead when the calling thread left them all to them.
+        const ahead = splits.filter((p) => p.deferred === undefined);
+        if (shares.includes('helpers only, resolve-ahead' as never)) expect(ahead.some((p) => p.byCoordinator < p.chunks)).toBe(true);
         if (c.name === 'wide uniform') {
           // most records ran in the parallel phase (not everything deferred), and helpers ran chunks
-          const chunks = splits.reduce((x, p) => x + p.chunks, 0);
-          const byCoordinator = splits.reduce((x, p) => x + p.byCoordinator, 0);
-          const deferred = splits.reduce((x, p) => x + p.deferred, 0);
-          if (shares.some((x) => x.startsWith('helpers only'))) expect(chunks - byCoordinator).toBeGreaterThan(0);
+          const disjoint = splits.filter((p) => p.deferred !== undefined);
+          const chunks = disjoint.reduce((x, p) => x + p.chunks, 0);
+          const byCoordinator = disjoint.reduce((x, p) => x + p.byCoordinator, 0);
+          const deferred = disjoint.reduce((x, p) => x + p.deferred!, 0);
+          if (shares.some((x) => x.startsWith('helpers only, chunks'))) expect(chunks - byCoordinator).toBeGreaterThan(0);
           // a second round ran some deferred records in parallel too
-          expect(splits.some((p) => p.ordered < p.deferred)).toBe(true);
-          expect(deferred / (s.blocks.length * c.txs * (shares.length))).toBeLessThan(0.6);
+          expect(disjoint.some((p) => p.ordered! < p.deferred!)).toBe(true);
+          expect(deferred / (c.txs * disjoint.length)).toBeLessThan(0.6);
         }
       });
     }
@@ -210,7 +221,7 @@ describe('executor == SPEC §5 model', () => {
 });
 
 describe('executor, automatic schedule', () => {
-  it('switching between sequential and parallel blocks keeps the sequential result', async () => {
+  it('switching between the sequential and both parallel schedules keeps the sequential result', async () => {
     const s = scenario(11, { accounts: 3000, extraKeys: 300, blocks: 10, txs: 400 });
     const want = expected(s);
     const modes: string[] = [];
@@ -218,10 +229,44 @@ describe('executor, automatic schedule', () => {
       const exec = await createExecutor(state, { workers: 2, minParallelRecords: 0 });
       return { ...exec, state, workers: exec.workers, execute: async (b, v) => { const r = await exec.execute(b, v); modes.push(r.mode); return r; }, destroy: () => exec.destroy() };
     });
-    expect(modes.slice(0, 6)).toEqual(['sequential', 'sequential', 'sequential', 'parallel', 'parallel', 'parallel']);
+    // The first blocks measure each mode in turn (mode-choice.test.ts covers what follows).
+    expect(modes.slice(0, 3)).toEqual(['sequential', 'resolve-ahead', 'disjoint']);
+    expect(new Set(modes).size).toBeGreaterThan(1);
     got.receipts.forEach((r, b) => expect(toHex(r), `block ${b} receipts`).toBe(toHex(want.receipts[b])));
     got.leaves.forEach((l, b) => expect(toHex(l), `block ${b} state`).toBe(toHex(want.leaves[b])));
   });
+});
+
+describe('resolve-ahead without helpers', () => {
+  // The applying thread alone: it resolves every chunk itself, or, when
+  // every chunk looks claimed by a helper that never finishes, it waits
+  // briefly per chunk and resolves it anyway. Either way: the model's result.
+  const s = scenario(21, { accounts: 300, extraKeys: 200, blocks: 2, txs: 3 * RESOLVE_CHUNK + 17 });
+  const want = expected(s);
+  for (const stalled of [false, true]) {
+    it(stalled ? 'a stalled helper: every chunk claimed, none resolved' : 'every chunk resolved by the applying thread', () => {
+      const state = stateFromGenesis(s.genesis);
+      const touched = new TouchSet();
+      s.blocks.forEach((b, k) => {
+        const d = decodeBlock(b.records);
+        state.reserve(d.count);
+        touched.begin(state, 2 * d.count);
+        const chunks = Math.ceil(d.count / RESOLVE_CHUNK);
+        const control = new Int32Array(new SharedArrayBuffer(4 * (APPLIED + 1)));
+        if (stalled) control[NEXT_CHUNK] = chunks;
+        const receipts = new Uint8Array(d.count);
+        const own = applyResolvedAhead(state, d, validityOf(d, b.verdictsMask), {
+          records: state.records, seed: state.seed, keys: d.keys, wellFormed: d.wellFormed, cells: new Int32Array(2 * d.count),
+          control, chunkDone: new Int32Array(chunks), n: d.count, limit: state.count,
+        }, receipts, touched);
+        expect(own).toBe(chunks);
+        expect(Atomics.load(control, APPLIED)).toBe(chunks);
+        expect(toHex(receipts), `block ${k} receipts`).toBe(toHex(want.receipts[k]));
+        expect(toHex(state.allLeaves()), `block ${k} state`).toBe(toHex(want.leaves[k]));
+        expect(toHex(touched.leaves())).toBe(toHex(state.leaves(touched.slots())));
+      });
+    });
+  }
 });
 
 describe('executor edge cases', () => {

@@ -7,21 +7,28 @@
 // keys, cache and TLB misses) is nearly all of the cost. So each account
 // should be touched by one thread, once.
 //
-// Schedule of one parallel block (src/exec/disjoint.ts): every thread claims
-// chunks in order and runs the transactions that share no account with any
-// earlier one ("clean"); the others are deferred and run afterwards, in
-// block order, on this thread, which also creates every new account (slots
-// in block order). Each write copies its account's leaf as it happens, so
-// nothing is gathered after the block.
-// Receipts and state equal sequential application for any chunking and any
+// Two parallel schedules share the helper threads:
+//   - resolve-ahead (src/exec/resolve-ahead.ts): helpers look the keys up
+//     ahead of this thread, which applies every transaction in block order;
+//   - disjoint (src/exec/disjoint.ts): every thread claims chunks in order
+//     and runs the transactions that share no account with any earlier one
+//     ("clean"); the others are deferred and run afterwards, in block order,
+//     on this thread, which also creates every new account (slots in block
+//     order).
+// Both give the sequential receipts and state for any chunking and any
 // thread count. No message per transaction: one comlink call per helper per
-// phase, data in SharedArrayBuffers, ordered by Atomics. A hot account makes
-// most transactions deferred; busy cores slow helpers; small blocks do not
-// pay for the messages: 'auto' measures both modes and runs the faster.
+// phase, data in SharedArrayBuffers, ordered by Atomics. Each write copies
+// its account's leaf as it happens, so nothing is gathered after the block.
+// Which schedule wins depends on the machine and the workload (a hot account
+// defeats the disjoint one; small blocks pay for no messages), so 'auto'
+// measures them and the sequential one on real blocks and runs the fastest
+// (src/exec/mode-choice.ts).
 import { createWorkerPool, siblingModule, type WorkerPool } from '../pool/worker-pool.js';
 import { LEAF_WORDS, type AccountState } from '../state/account-state.js';
 import { applyRange, resolveAndApply, TouchSet } from './apply.js';
 import { runCleanChunks } from './disjoint.js';
+import { ModeChooser, type ExecutionMode, type ParallelMode } from './mode-choice.js';
+import { APPLIED, applyResolvedAhead, NEXT_CHUNK, RESOLVE_CHUNK } from './resolve-ahead.js';
 import type { DecodedBlock } from './decode.js';
 import type { HelperWorkerApi } from './helper-worker.js';
 
@@ -35,12 +42,13 @@ export interface BlockExecution {
   /** Accounts this block created (slots [accounts − created, accounts)). */
   created: number;
   /** How the block ran. */
-  mode: 'sequential' | 'parallel';
+  mode: ExecutionMode;
   /**
-   * For a parallel block: its chunks, those the calling thread ran, the
+   * For a disjoint block: its chunks, those the calling thread ran, the
    * records the first round deferred, and those left to the ordered pass.
+   * For a resolve-ahead block: its chunks and those the calling thread resolved.
    */
-  split?: { chunks: number; byCoordinator: number; deferred: number; ordered: number };
+  split?: { chunks: number; byCoordinator: number; deferred?: number; ordered?: number };
 }
 
 function checkInputs(block: DecodedBlock, validity: Uint8Array): void {
@@ -77,18 +85,18 @@ export interface ExecutorOptions {
   workers?: number;
   /** Blocks with fewer records run sequentially: below this, one round of messages costs more than it saves. */
   minParallelRecords?: number;
-  /** Records per chunk of a parallel block (default n / (8 · threads), within [256, 4096]). */
+  /** Records per chunk of a disjoint block (default n / (8 · threads), within [256, 4096]). */
   chunkRecords?: number;
   /** A second parallel round runs over the deferred records when there are at least this many (default 2048) and at most half the block. */
   minSecondRound?: number;
-  /** false: the calling thread only coordinates and helpers run every chunk (tests use it to pin the schedule). */
+  /** false: the calling thread only coordinates (disjoint) or applies (resolve-ahead), and helpers run every chunk (tests use it to pin the schedule). */
   coordinatorJoins?: boolean;
   /**
-   * 'auto' (default) runs each block the way measured to be faster;
-   * 'parallel' always runs blocks of at least minParallelRecords in parallel
-   * (benchmarks compare the two schedules with it).
+   * 'auto' (default) runs each block the way measured to be fastest;
+   * 'resolve-ahead' and 'disjoint' run every block of at least
+   * minParallelRecords that way (benchmarks compare the schedules with them).
    */
-  schedule?: 'auto' | 'parallel';
+  schedule?: 'auto' | ParallelMode;
 }
 
 export interface Executor {
@@ -110,21 +118,6 @@ export interface Executor {
  */
 export const DEFAULT_MIN_PARALLEL_RECORDS = 16384;
 const SECOND_ROUND_MIN = 2048;
-/**
- * 'auto' runs parallel only while its median time per record is at most this
- * share of the sequential one: the issue's bound is "never more than 10%
- * slower than sequential", and a margin keeps noise from choosing a mode
- * that is not really faster.
- */
-const PARALLEL_MARGIN = 0.9;
-/** Blocks of each mode whose times 'auto' keeps (the median of these decides). */
-const SAMPLES = 5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 export async function createExecutor(state: AccountState, options: ExecutorOptions = {}): Promise<Executor> {
   const { defaultWorkerCount } = await import('../pool/worker-pool.js');
@@ -133,6 +126,8 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
   if (options.chunkRecords !== undefined && !(Number.isInteger(options.chunkRecords) && options.chunkRecords >= 1)) {
     throw new RangeError(`chunkRecords must be a positive integer, got ${options.chunkRecords}`);
   }
+  const schedule = options.schedule ?? 'auto';
+  if (!['auto', 'resolve-ahead', 'disjoint'].includes(schedule)) throw new RangeError(`schedule must be auto, resolve-ahead or disjoint, got ${schedule}`);
   const minParallel = options.minParallelRecords ?? DEFAULT_MIN_PARALLEL_RECORDS;
   const touched = new TouchSet();
   if (workers === 1) {
@@ -150,13 +145,15 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     await pool.destroy(); // a failed start must not leave threads keeping the process alive
     throw e;
   }
-  const control = new Int32Array(new SharedArrayBuffer(12));
+  // [0] block sequence, [1] helpers done, [2] next disjoint chunk, [NEXT_CHUNK] and [APPLIED]: resolve-ahead.
+  const control = new Int32Array(new SharedArrayBuffer(4 * (APPLIED + 1)));
   // Shared per-block columns, grown as blocks grow.
   let capacity = 0;
   let validityS: Uint8Array = new Uint8Array(0), receiptsS: Uint8Array = new Uint8Array(0);
   let chunkDirty: Int32Array = new Int32Array(0), chunkTouched: Int32Array = new Int32Array(0);
   let dirty: Int32Array = new Int32Array(0), touchedSlots: Int32Array = new Int32Array(0);
   let touchedLeaves: Uint32Array = new Uint32Array(0);
+  let aheadCells: Int32Array = new Int32Array(0), chunkDone: Int32Array = new Int32Array(0);
   const ensure = (n: number) => {
     if (n <= capacity) return;
     capacity = Math.max(n, 2 * capacity, 1024);
@@ -167,17 +164,11 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     chunkTouched = new Int32Array(new SharedArrayBuffer(4 * capacity));
     touchedSlots = new Int32Array(new SharedArrayBuffer(8 * capacity));
     touchedLeaves = new Uint32Array(new SharedArrayBuffer(8 * LEAF_WORDS * capacity));
+    aheadCells = new Int32Array(new SharedArrayBuffer(8 * capacity));
+    chunkDone = new Int32Array(new SharedArrayBuffer(4 * Math.ceil(capacity / RESOLVE_CHUNK)));
   };
   let attachedGeneration = -1;
-  // Measured whole-block ms per record of each mode, the last few blocks of
-  // each: their medians choose the mode (a median, so one block slowed by a
-  // GC pause or a busy core does not flip the choice).
-  const seqSamples: number[] = [], parSamples: number[] = [];
-  const record = (xs: number[], x: number) => { xs.push(x); if (xs.length > SAMPLES) xs.shift(); };
-  // The first block of each mode compiles its code (here and in every
-  // worker): it is not a measurement.
-  let seqBlocks = 0, parBlocks = 0;
-  let blocksSeen = 0;
+  const chooser = new ModeChooser(['sequential', 'resolve-ahead', 'disjoint']);
   let busy = false;
   let destroyed = false;
 
@@ -188,7 +179,45 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     attachedGeneration = state.generation;
   }
 
-  async function runParallel(block: DecodedBlock, validity: Uint8Array): Promise<BlockExecution> {
+  async function runResolveAhead(block: DecodedBlock, validity: Uint8Array): Promise<BlockExecution> {
+    const n = block.count;
+    state.reserve(n); // growth happens here, between blocks, before helpers read
+    await attach();
+    ensure(n);
+    const countAtStart = state.count;
+    touched.begin(state, 2 * n);
+    const chunks = Math.ceil(n / RESOLVE_CHUNK);
+    chunkDone.fill(0, 0, chunks);
+    Atomics.add(control, 0, 1);
+    Atomics.store(control, 1, 0);
+    Atomics.store(control, NEXT_CHUNK, 0);
+    Atomics.store(control, APPLIED, 0);
+    const job = {
+      keys: block.keys.buffer as SharedArrayBuffer, wellFormed: block.wellFormed.buffer as SharedArrayBuffer,
+      cells: aheadCells.buffer as SharedArrayBuffer, control: control.buffer as SharedArrayBuffer,
+      chunkDone: chunkDone.buffer as SharedArrayBuffer, n, limit: countAtStart,
+    };
+    const jobs = pool.workers.map((w) => w.resolveAhead(job));
+    const receipts = new Uint8Array(n);
+    let own: number;
+    try {
+      own = applyResolvedAhead(state, block, validity, {
+        records: state.records, seed: state.seed, keys: block.keys, wellFormed: block.wellFormed,
+        cells: aheadCells, control, chunkDone, n, limit: countAtStart,
+      }, receipts, touched, options.coordinatorJoins !== false);
+    } finally {
+      // Let helpers stop claiming and waiting even if applying failed part way.
+      Atomics.store(control, NEXT_CHUNK, 1 << 30);
+      Atomics.store(control, APPLIED, 1 << 30);
+      Atomics.notify(control, APPLIED);
+      // Helpers may still be writing cells (a chunk this thread redid); the next block must not start before they end.
+      await Promise.allSettled(jobs);
+    }
+    await Promise.all(jobs); // surfaces a helper's error
+    return { ...finish(state, touched, receipts, countAtStart, 'resolve-ahead'), split: { chunks, byCoordinator: own } };
+  }
+
+  async function runDisjoint(block: DecodedBlock, validity: Uint8Array): Promise<BlockExecution> {
     const n = block.count;
     state.reserve(n); // growth happens here, between blocks, before helpers read
     await attach();
@@ -262,34 +291,13 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     }
     return {
       receipts: receiptsS.slice(0, n), touched: touched.slots(), leaves: touched.leaves(), created: state.count - countAtStart,
-      mode: 'parallel', split: { chunks: first.chunks, byCoordinator: first.byCoordinator, deferred: first.deferred.length, ordered: rest.length },
+      mode: 'disjoint', split: { chunks: first.chunks, byCoordinator: first.byCoordinator, deferred: first.deferred.length, ordered: rest.length },
     };
   }
 
-  /**
-   * Parallel only where it wins: big enough blocks, and only while its
-   * measured time per record beats the sequential one (a hot account makes
-   * nearly everything deferred, for instance; so do busy cores).
-   */
-  function chooseParallel(n: number): boolean {
-    if (n < minParallel) return false;
-    if (options.schedule === 'parallel') return true;
-    blocksSeen++;
-    // Two measured blocks of each mode (the first of each is not measured) before choosing.
-    if (seqBlocks < 3) return false;
-    if (parBlocks < 3) return true;
-    // Parallel only when it measured clearly faster: within the margin the
-    // two are noise apart (bench/execute.ts: uniform transfers measured 0.95×
-    // and 1.16× on two runs), and sequential is the one that cannot lose to
-    // itself. So apart from the 6 measuring blocks (3 of each mode, the first
-    // of each unmeasured: blocks 4–6 run parallel whatever it costs) and the
-    // probes, auto runs parallel only where it measured ≥ 10% faster.
-    const parWins = median(parSamples) <= PARALLEL_MARGIN * median(seqSamples);
-    // Probe the other mode once in 32 blocks: a changed workload or machine
-    // load is noticed (parallel falls back when it stops winning by the
-    // margin), and a losing probe costs at most 1/32 of the time.
-    if (blocksSeen % 32 === 0) return !parWins;
-    return parWins;
+  function chooseMode(n: number): ExecutionMode {
+    if (n < minParallel) return 'sequential';
+    return schedule === 'auto' ? chooser.next() : schedule;
   }
 
   return {
@@ -301,24 +309,12 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       busy = true;
       try {
         const n = block.count;
+        const mode = chooseMode(n);
         const t0 = performance.now();
-        if (!chooseParallel(n)) {
-          const r = executeSequential(state, block, validity, touched);
-          if (n >= minParallel && seqBlocks++ > 0) {
-            record(seqSamples, (performance.now() - t0) / n);
-          }
-          return r;
-        }
-        const r = await runParallel(block, validity);
-        if (n >= minParallel && parBlocks++ > 0) record(parSamples, (performance.now() - t0) / n);
-        // More than half the block left to the ordered pass (a hot account):
-        // that pass alone costs over half the sequential time, so parallel
-        // cannot pay for its rounds; stop measuring it until the next probe.
-        if (n >= minParallel && r.split && r.split.ordered > n / 2 && seqSamples.length > 0) {
-          parBlocks = Math.max(parBlocks, 3);
-          parSamples.length = 0;
-          parSamples.push(1.25 * median(seqSamples));
-        }
+        const r = mode === 'sequential' ? executeSequential(state, block, validity, touched)
+          : mode === 'resolve-ahead' ? await runResolveAhead(block, validity)
+            : await runDisjoint(block, validity);
+        if (n >= minParallel) chooser.record(mode, (performance.now() - t0) / n);
         return r;
       } finally {
         busy = false;

@@ -6,6 +6,7 @@ import { AccountState, type StateBuffers } from '../state/account-state.js';
 import { decodeBlock } from './decode.js';
 import { syntheticBlock, syntheticKey } from './synthetic.js';
 import { runCleanChunks } from './disjoint.js';
+import { APPLIED, resolveChunksAhead } from './resolve-ahead.js';
 
 let records: Int32Array = new Int32Array(16 * 32);
 let u32: Uint32Array = new Uint32Array(records.buffer);
@@ -34,6 +35,18 @@ export interface HelperJob {
   order?: SharedArrayBuffer;
   chunk: number;
   /** Accounts that existed when the block started. */
+  limit: number;
+}
+
+/** A resolve-ahead block (src/exec/resolve-ahead.ts): the columns the helper resolves. */
+export interface ResolveJob {
+  keys: SharedArrayBuffer;
+  wellFormed: SharedArrayBuffer;
+  cells: SharedArrayBuffer;
+  /** Int32 control words: [0] block sequence, [1] helpers done, [NEXT_CHUNK], [APPLIED] (resolve-ahead.ts). */
+  control: SharedArrayBuffer;
+  chunkDone: SharedArrayBuffer;
+  n: number;
   limit: number;
 }
 
@@ -77,6 +90,17 @@ export const helperWorkerApi = {
     Atomics.add(control, 1, 1);
     return { chunks, ms: performance.now() - t0 };
   },
+  resolveAhead(job: ResolveJob): HelperResult {
+    const t0 = performance.now();
+    const control = new Int32Array(job.control);
+    Atomics.load(control, 0);
+    const chunks = resolveChunksAhead({
+      records, seed, keys: new Int32Array(job.keys), wellFormed: new Uint8Array(job.wellFormed), cells: new Int32Array(job.cells),
+      control, chunkDone: new Int32Array(job.chunkDone), n: job.n, limit: job.limit,
+    });
+    Atomics.add(control, 1, 1);
+    return { chunks, ms: performance.now() - t0 };
+  },
 };
 
 /**
@@ -102,6 +126,10 @@ function warmUp(): void {
     runCleanChunks({ ...cols, ticketBase: 2 * n * round }, {
       n, chunk: 512, limit: st.count, control: new Int32Array(3),
       chunkDirty: new Int32Array(n), chunkTouched: new Int32Array(n),
+    });
+    resolveChunksAhead({
+      records: st.records, seed: st.seed, keys: d.keys, wellFormed: d.wellFormed, cells: new Int32Array(2 * n),
+      control: new Int32Array(APPLIED + 1).fill(1 << 30, APPLIED), chunkDone: new Int32Array(n), n, limit: st.count,
     });
   }
 }

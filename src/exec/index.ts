@@ -5,3 +5,4 @@ export { Receipt, RECEIPT_NAMES, applyRange, resolveCells, TouchSet } from './ap
 export type { ReceiptCode } from './apply.js';
 export { executeSequential, createExecutor, DEFAULT_MIN_PARALLEL_RECORDS } from './executor.js';
 export type { Executor, ExecutorOptions, BlockExecution } from './executor.js';
+export type { ExecutionMode, ParallelMode } from './mode-choice.js';
