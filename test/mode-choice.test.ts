@@ -42,8 +42,19 @@ describe('ModeChooser', () => {
   it('stops measuring a mode that clearly loses, running sequential in its turn', () => {
     const c = new ModeChooser(MODES);
     const modes = drive(c, { sequential: 1, 'resolve-ahead': 0.7, disjoint: 3 }, 3 * MEASURED_BLOCKS);
-    expect(modes.filter((m) => m === 'disjoint')).toHaveLength(1);
+    // its warm-up block and one measured block
+    expect(modes.filter((m) => m === 'disjoint')).toHaveLength(2);
     expect(c.best()).toBe('resolve-ahead');
+  });
+
+  it('does not keep the first block of a mode (it compiles and attaches)', () => {
+    const c = new ModeChooser(MODES);
+    c.record('resolve-ahead', 100);
+    expect(c.medians()['resolve-ahead']).toBeUndefined();
+    c.record('resolve-ahead', 0.5);
+    c.record('sequential', 9);
+    c.record('sequential', 1);
+    expect(c.medians()).toEqual({ 'resolve-ahead': 0.5, sequential: 1 });
   });
 
   it('follows a change: a mode that stops winning is dropped after its probes and block samples', () => {

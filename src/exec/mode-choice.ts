@@ -14,7 +14,7 @@ export type ExecutionMode = 'sequential' | ParallelMode;
  * that is not really faster.
  */
 export const PARALLEL_MARGIN = 0.9;
-/** Blocks each mode is measured on before the first choice; the median of them decides (a GC pause or a busy core in one block does not). */
+/** Blocks each mode runs before the first choice: the first warms it up, the median of the others decides. */
 export const MEASURED_BLOCKS = 3;
 /** See next(). */
 const CLEAR_LOSS = 1.25;
@@ -31,6 +31,7 @@ function median(xs: number[]): number {
 
 export class ModeChooser {
   private readonly samples = new Map<ExecutionMode, number[]>();
+  private readonly warm = new Set<ExecutionMode>();
   private blocks = 0;
   private probes = 0;
 
@@ -78,10 +79,15 @@ export class ModeChooser {
     return best;
   }
 
-  /** A measured block: whole-block milliseconds per record. */
+  /**
+   * A block's whole-block milliseconds per record. The first block of each
+   * mode is not kept: it compiles that mode's code and, for a parallel mode,
+   * attaches the helpers to the state (measured up to 2× a later block).
+   */
   record(mode: ExecutionMode, msPerRecord: number): void {
     const xs = this.samples.get(mode);
     if (!xs) return;
+    if (!this.warm.has(mode)) { this.warm.add(mode); return; }
     xs.push(msPerRecord);
     if (xs.length > SAMPLES) xs.shift();
   }
