@@ -9,6 +9,7 @@ import { main } from '../src/cli.js';
 import { fromHex, toHex } from '../src/hex.js';
 import { createMerkleHasher, createIncrementalMerkleTree, inclusionProof, leafHash, merkleRoot, proofPositions, verifyInclusion } from '../src/merkle/index.js';
 import { PARALLEL_MIN_LEAVES } from '../src/merkle/cpu.js';
+import { positionsByIndex } from '../src/merkle/incremental.js';
 import { seeded } from './support/merkle-support.js';
 import vectors from './vectors/rfc6962.json' with { type: 'json' };
 
@@ -154,6 +155,15 @@ describe('incremental tree (CPU)', () => {
       expect(toHex(await tree.root())).toBe(toHex(rfcRoot(model)));
     }
     tree.destroy();
+  });
+
+  it('orders update positions by index stably over the full u32 range (the GPU tree\'s radix sort)', () => {
+    const r = seeded(5);
+    for (const m of [0, 1, 2, 17, 3000]) {
+      const indices = Uint32Array.from({ length: m }, () => (r(4) === 0 ? r(8) : (r(0x10000) * 0x10000 + r(0x10000)) >>> 0));
+      const want = [...Array(m).keys()].sort((a, b) => indices[a] - indices[b] || a - b);
+      expect([...positionsByIndex(indices)]).toEqual(want);
+    }
   });
 
   it('rejects gaps, wrong leaf bytes, and non-typed input, naming them', async () => {

@@ -113,8 +113,9 @@ export interface Executor {
 
 /**
  * Smaller blocks always run sequentially: in bench/execute.ts 10k-record
- * blocks lost in parallel (0.6–0.9×: messages and per-block setup against a
- * cache-resident state); 'auto' measures bigger ones.
+ * blocks lost under the disjoint schedule (0.6–0.9×: messages and per-block
+ * setup against a cache-resident state; resolve-ahead was not measured
+ * there); 'auto' measures bigger ones.
  */
 export const DEFAULT_MIN_PARALLEL_RECORDS = 16384;
 const SECOND_ROUND_MIN = 2048;
