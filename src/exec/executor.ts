@@ -180,13 +180,18 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     attachedGeneration = state.generation;
   }
 
-  async function runResolveAhead(block: DecodedBlock, validity: Uint8Array): Promise<BlockExecution> {
-    const n = block.count;
+  /** Common start of a parallel block: room, helpers attached, columns sized, touches begun; returns the account count at block start. */
+  async function beginParallelBlock(n: number, maxTickets: number): Promise<number> {
     state.reserve(n); // growth happens here, between blocks, before helpers read
     await attach();
     ensure(n);
-    const countAtStart = state.count;
-    touched.begin(state, 2 * n);
+    touched.begin(state, 2 * n, maxTickets);
+    return state.count;
+  }
+
+  async function runResolveAhead(block: DecodedBlock, validity: Uint8Array): Promise<BlockExecution> {
+    const n = block.count;
+    const countAtStart = await beginParallelBlock(n, 2 * n);
     const chunks = Math.ceil(n / RESOLVE_CHUNK);
     chunkDone.fill(0, 0, chunks);
     Atomics.add(control, 0, 1);
@@ -220,13 +225,9 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
 
   async function runDisjoint(block: DecodedBlock, validity: Uint8Array): Promise<BlockExecution> {
     const n = block.count;
-    state.reserve(n); // growth happens here, between blocks, before helpers read
-    await attach();
-    ensure(n);
-    const countAtStart = state.count;
     // Tickets: 2 per position for each round (the second has at most n/2
     // positions), then one per first write of the ordered pass (at most 2n).
-    touched.begin(state, 2 * n, 5 * n);
+    const countAtStart = await beginParallelBlock(n, 5 * n);
     validityS.set(validity);
     const threads = pool.size + 1;
     const columns = {
