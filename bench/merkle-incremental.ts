@@ -13,6 +13,7 @@ import { createIncrementalMerkleTree } from '../src/merkle/incremental.js';
 import { leafHash, merkleRoot, nodeHash } from '../src/merkle/reference.js';
 import { leafHash48Words, nodeHashWords } from '../src/merkle/sha256-words.js';
 import { toHex } from '../src/hex.js';
+import { median } from '../src/stats.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,7 +25,6 @@ const SMALL = arg('small', 10_000);
 const RUNS = arg('runs', 5);
 const LEAF = 48;
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 let seed = 12345;
 const rnd = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed; };
 const bytes = (n: number) => { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = rnd() >>> 24; return b; };

@@ -14,6 +14,7 @@ import { createCpuMerkleEngine } from '../src/merkle/cpu.js';
 import { createGpuMerkleEngine } from '../src/merkle/gpu.js';
 import { merkleRoot } from '../src/merkle/reference.js';
 import { toHex } from '../src/hex.js';
+import { median } from '../src/stats.js';
 
 const LEAF = 64;
 function arg(name: string, fallback: number): number {
@@ -25,7 +26,6 @@ const maxLog = arg('max-log', 22);
 const runs = arg('runs', 3);
 const budgetS = arg('budget-s', 30);
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> { const t = performance.now(); await fn(); return performance.now() - t; }
 
 function leaves(n: number) {

@@ -20,6 +20,7 @@ import { createCpuVerifier } from '../src/ed25519/cpu/backend.js';
 import { loadNodeCrypto, verifyRange } from '../src/ed25519/cpu/engine.js';
 import { verifyReference } from '../src/ed25519/reference.js';
 import { ESTIMATED_U32_OPS_PER_VERIFY, createGpuVerifyKernel, type GpuVerifyKernel } from '../src/ed25519/gpu/kernel.js';
+import { median } from '../src/stats.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,7 +37,6 @@ const only = new Set(arg('backends', 'gpu,pool,node,noble').split(','));
 if (!RULE_SETS.includes(rules)) throw new RangeError(`--rules must be one of ${RULE_SETS.join('|')}`);
 
 const MESSAGE_BYTES = 81;
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 // ---------------------------------------------------------------- inputs
 

@@ -131,10 +131,16 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
   if (!['auto', 'resolve-ahead', 'disjoint'].includes(schedule)) throw new RangeError(`schedule must be auto, resolve-ahead or disjoint, got ${schedule}`);
   const minParallel = options.minParallelRecords ?? DEFAULT_MIN_PARALLEL_RECORDS;
   const touched = new TouchSet();
+  // The sequential path's key → cell scratch, kept between blocks (2 int32 per record).
+  let seqCells = new Int32Array(0);
+  const sequential = (block: DecodedBlock, validity: Uint8Array) => {
+    if (seqCells.length < 2 * block.count) seqCells = new Int32Array(2 * block.count);
+    return executeSequential(state, block, validity, touched, seqCells);
+  };
   if (workers === 1) {
     return {
       state, workers,
-      async execute(block, validity) { return executeSequential(state, block, validity, touched); },
+      async execute(block, validity) { return sequential(block, validity); },
       async destroy() { /* nothing to end */ },
     };
   }
@@ -313,7 +319,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
         const n = block.count;
         const mode = chooseMode(n);
         const t0 = performance.now();
-        const r = mode === 'sequential' ? executeSequential(state, block, validity, touched)
+        const r = mode === 'sequential' ? sequential(block, validity)
           : mode === 'resolve-ahead' ? await runResolveAhead(block, validity)
             : await runDisjoint(block, validity);
         if (n >= minParallel) chooser.record(mode, (performance.now() - t0) / n);

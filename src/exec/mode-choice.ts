@@ -4,6 +4,8 @@
 // the workload (a hot account defeats the disjoint schedule, not the
 // resolve-ahead one), and both change while a node runs.
 
+import { median } from '../stats.js';
+
 export type ParallelMode = 'resolve-ahead' | 'disjoint';
 export type ExecutionMode = 'sequential' | ParallelMode;
 
@@ -23,11 +25,6 @@ const SAMPLES = 5;
 /** One block in this many runs another mode, so a change of workload or machine load is noticed. */
 export const PROBE_EVERY = 32;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 export class ModeChooser {
   private readonly samples = new Map<ExecutionMode, number[]>();

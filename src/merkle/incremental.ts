@@ -57,6 +57,15 @@ function grownSize(size: number, list: Uint32Array): number {
   return newSize;
 }
 
+/** setLeaves' argument checks, shared by both trees: typed arrays, one leaf of `leafSize` bytes per index. */
+function checkUpdateInput(leafSize: number, indices: Uint32Array, leaves: Uint8Array): void {
+  if (!(indices instanceof Uint32Array)) throw new MerkleInputError('setLeaves: indices must be a Uint32Array');
+  if (!(leaves instanceof Uint8Array)) throw new MerkleInputError('setLeaves: leaves must be a Uint8Array');
+  if (leaves.length !== indices.length * leafSize) {
+    throw new MerkleInputError(`setLeaves: leaves has ${leaves.length} bytes, expected ${indices.length} × ${leafSize} = ${indices.length * leafSize}`);
+  }
+}
+
 /**
  * An update's distinct indices ascending, each with the position of its last
  * leaf (a repeated index: the last one wins), and the tree's new size.
@@ -67,11 +76,7 @@ function grownSize(size: number, list: Uint32Array): number {
  * budget of 50 ms for the whole update.
  */
 function prepareUpdate(size: number, leafSize: number, indices: Uint32Array, leaves: Uint8Array): Update {
-  if (!(indices instanceof Uint32Array)) throw new MerkleInputError('setLeaves: indices must be a Uint32Array');
-  if (!(leaves instanceof Uint8Array)) throw new MerkleInputError('setLeaves: leaves must be a Uint8Array');
-  if (leaves.length !== indices.length * leafSize) {
-    throw new MerkleInputError(`setLeaves: leaves has ${leaves.length} bytes, expected ${indices.length} × ${leafSize} = ${indices.length * leafSize}`);
-  }
+  checkUpdateInput(leafSize, indices, leaves);
   const m = indices.length;
   let sorted = true;
   for (let k = 1; k < m && sorted; k++) sorted = indices[k] > indices[k - 1];
@@ -268,11 +273,7 @@ const MARK_SCAN_SHARE = 32;
  * tree is untouched when this throws.
  */
 function checkCpuUpdate(size: number, leafSize: number, indices: Uint32Array, leaves: Uint8Array): { newSize: number; list: Uint32Array } {
-  if (!(indices instanceof Uint32Array)) throw new MerkleInputError('setLeaves: indices must be a Uint32Array');
-  if (!(leaves instanceof Uint8Array)) throw new MerkleInputError('setLeaves: leaves must be a Uint8Array');
-  if (leaves.length !== indices.length * leafSize) {
-    throw new MerkleInputError(`setLeaves: leaves has ${leaves.length} bytes, expected ${indices.length} × ${leafSize} = ${indices.length * leafSize}`);
-  }
+  checkUpdateInput(leafSize, indices, leaves);
   const m = indices.length;
   let ascending = true;
   let max = 0;

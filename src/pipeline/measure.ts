@@ -94,7 +94,4 @@ export function measureSequentialExecute(genesis: readonly GenesisAccount[], blo
   return { tps: rate(n, ms), ms };
 }
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+export { median } from '../stats.js';
