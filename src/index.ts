@@ -1,3 +1,5 @@
+/// <reference types="@webgpu/types" preserve="true" />
+/// <reference lib="esnext.disposable" preserve="true" />
 // webgpu-preexec: the library's public surface.
 
 // GPU plumbing: device acquisition and staging (no cryptography).
