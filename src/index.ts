@@ -14,6 +14,7 @@ export * from './merkle/index.js';
 
 // Transactions, state and execution (SPEC §4, §5).
 export * from './tx/transaction.js';
+export * from './tx/solana/index.js';
 export * from './state/index.js';
 export * from './exec/index.js';
 
