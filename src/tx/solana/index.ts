@@ -11,3 +11,13 @@ export {
 export type {
   SolanaTransaction, SolanaMessageHeader, SolanaInstruction, SolanaAddressTableLookup, DecodeResult, SolanaDecodeReason,
 } from './decode.js';
+export { KeyTable, hashBytes } from './key-table.js';
+export { RESERVED_ACCOUNT_KEYS, BPF_LOADER_UPGRADEABLE } from './reserved-keys.js';
+export {
+  AccountLockResolver, normalizeLookupTables, LookupTableFormatError, MAX_TX_ACCOUNT_LOCKS, LOOKUP_TABLE_MAX_ADDRESSES,
+  LOCKS_OK, LOCKS_ADDRESS_LOOKUP, LOCKS_ACCOUNT_LOCKS,
+} from './locks.js';
+export type { LookupTablesInput } from './locks.js';
+export { markDuplicatePackets } from './dedup.js';
+export { conflictLevels, cutBatches } from './batches.js';
+export { parseSolanaPacketLines, SolanaInputFormatError } from './base64-lines.js';
