@@ -16,6 +16,13 @@ export * from './merkle/index.js';
 
 // Transactions, state and execution (SPEC §4, §5).
 export * from './tx/transaction.js';
+export * from './tx/solana/index.js';
+export {
+  createSolanaStage, prepareSolanaPackets, packSolanaSignatures, finishSolanaPackets, SOLANA_REASONS, DEFAULT_SOLANA_BATCH_SIZE,
+} from './solana/stage.js';
+export type {
+  SolanaReason, SolanaStage, SolanaStageOptions, SolanaStageResult, SolanaStageTimings, PreparedSolanaPackets,
+} from './solana/stage.js';
 export * from './state/index.js';
 export * from './exec/index.js';
 
