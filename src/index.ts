@@ -13,7 +13,7 @@ export type { GpuVerifyKernel, GpuVerifyKernelOptions } from './ed25519/gpu/kern
 export * from './merkle/index.js';
 
 // Transactions, state and execution (SPEC §4, §5).
-export * from './tx/transaction.js';
+export * from './tx/index.js';
 export * from './state/index.js';
 export * from './exec/index.js';
 
