@@ -24,7 +24,7 @@ import { merkleRoot } from '../src/merkle/reference.js';
 import { median } from '../src/stats.js';
 import { benchLeaves, LEAF } from './merkle.js';
 import { incrementalUpdate, type IncrementalUpdateResult } from './merkle-incremental.js';
-import { signers, validBatch } from './verify.js';
+import { signers, validBatch } from './signatures.js';
 
 const HELP = `npm run bench:gpu -- [--quick] [--min-log N] [--max-log N] [--runs N] [--out FILE]
 
