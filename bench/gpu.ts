@@ -22,9 +22,12 @@ import { toHex } from '../src/hex.js';
 import { createGpuMerkleEngine } from '../src/merkle/gpu.js';
 import { merkleRoot } from '../src/merkle/reference.js';
 import { median } from '../src/stats.js';
-import { benchLeaves, LEAF } from './merkle.js';
-import { incrementalUpdate, type IncrementalUpdateResult } from './merkle-incremental.js';
+import { incrementalUpdate, pseudoRandomLeaves, type IncrementalUpdateResult } from './merkle-common.js';
 import { signers, validBatch } from './signatures.js';
+
+/** Leaf bytes of the Merkle roots (as bench:merkle) and of the state tree (an account, as bench/merkle-incremental.ts). */
+const LEAF = 64;
+const STATE_LEAF_BYTES = 48;
 
 const HELP = `npm run bench:gpu -- [--quick] [--min-log N] [--max-log N] [--runs N] [--out FILE]
 
@@ -148,7 +151,7 @@ export async function runGpuBench(opts: GpuBenchOptions): Promise<GpuBenchReport
     const merkleRows: MerkleRow[] = [];
     try {
       for (const n of sizes) {
-        const input = benchLeaves(n);
+        const input = pseudoRandomLeaves(n, LEAF);
         const want = toHex(merkleRoot(input));
         let matches = true;
         const ms = await timeRuns(opts.runs, async () => { if (toHex(await engine.root(input)) !== want) matches = false; });
@@ -162,7 +165,7 @@ export async function runGpuBench(opts: GpuBenchOptions): Promise<GpuBenchReport
 
     // ---- incremental update on the GPU tree
     const n = 2 ** opts.maxLog;
-    const incremental = await incrementalUpdate('webgpu', n, Math.max(1, Math.round(n * TOUCHED_SHARE)), opts.runs, ctx);
+    const incremental = await incrementalUpdate({ backend: 'webgpu', leaves: n, touched: Math.max(1, Math.round(n * TOUCHED_SHARE)), leafBytes: STATE_LEAF_BYTES, runs: opts.runs, device: ctx });
     say(`incremental: ${incremental.touched} of ${n} leaves in ${incremental.updateMs.toFixed(1)} ms, root matches the reference: ${incremental.rootMatchesReference}`);
 
     // ---- end to end
