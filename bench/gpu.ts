@@ -52,6 +52,8 @@ export interface GpuBenchOptions {
   maxLog: number;
   runs: number;
   onProgress?: (line: string) => void;
+  /** preexec bench's own progress lines. */
+  onStderr?: (text: string) => void;
 }
 
 export interface VerifyRow { items: number; ms: number; runsMs: number[]; verifiesPerS: number; cpuChecked: number; matchesCpu: boolean }
@@ -172,7 +174,7 @@ export async function runGpuBench(opts: GpuBenchOptions): Promise<GpuBenchReport
     const e2eArgs = ['--backend', 'webgpu', '--json', ...(opts.quick ? ['--accounts', '32', '--txs', '32', '--blocks', '2', '--runs', '1'] : [])];
     let out = '';
     let err = '';
-    const code = await benchCommand(e2eArgs, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } }, { isTTY: false });
+    const code = await benchCommand(e2eArgs, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; opts.onStderr?.(t); } }, { isTTY: false });
     if (code !== 0) throw new Error(`preexec bench ${e2eArgs.join(' ')} exited ${code}: ${err.trim()}`);
     const endToEnd = JSON.parse(out) as { tps: { endToEnd: number } };
     say(`end to end (preexec bench --backend webgpu): ${Math.round(endToEnd.tps.endToEnd)} tx/s`);
@@ -201,7 +203,7 @@ export async function cli(argv: readonly string[]): Promise<void> {
   if (maxLog > 24) throw new UsageError(`--max-log must be at most 24, got ${maxLog}`);
   if (minLog > maxLog) throw new UsageError(`--min-log ${minLog} is above --max-log ${maxLog}`);
   const out = path.resolve(flags.value('out') ?? fileURLToPath(new URL('./out/gpu.json', import.meta.url)));
-  const report = await runGpuBench({ quick, minLog, maxLog, runs, onProgress: (l) => process.stdout.write(`${l}\n`) });
+  const report = await runGpuBench({ quick, minLog, maxLog, runs, onProgress: (l) => process.stdout.write(`${l}\n`), onStderr: (t) => process.stderr.write(t) });
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 1)}\n`);
   const bad = [...report.verify.rows, ...report.merkle.rows].filter((r) => !r.matchesCpu).length + (report.incremental.rootMatchesReference ? 0 : 1);

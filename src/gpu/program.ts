@@ -5,6 +5,7 @@
 // device and parameter set. Every program registers itself here, so tools
 // (bench:isa, the ISA guard) see each kernel's exact source without a list
 // of their own.
+import { holdOpenWhile } from './device.js';
 import { loadShader } from './shader-source.js';
 
 /**
@@ -136,7 +137,7 @@ export function defineProgram<P extends ProgramParams = Record<never, never>>(de
       if (!perDevice) deviceCache.set(device, (perDevice = new Map()));
       let p = perDevice.get(key);
       if (!p) {
-        p = (async () => {
+        p = holdOpenWhile((async () => {
           const ps = await parts(params);
           const code = ps.map((x) => x.text).join('');
           const t0 = performance.now();
@@ -149,7 +150,7 @@ export function defineProgram<P extends ProgramParams = Record<never, never>>(de
           }
           const pipeline = await device.createComputePipelineAsync({ label: def.name, layout: 'auto', compute: { module, entryPoint: def.entryPoint } });
           return { name: def.name, pipeline, workgroupSize: params.WORKGROUP_SIZE, compileMs: performance.now() - t0 };
-        })();
+        })());
         perDevice.set(key, p);
         // A failed compile is not cached: the next call reports it again.
         const map = perDevice;
