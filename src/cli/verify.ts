@@ -3,7 +3,8 @@
 // Every line is checked before anything is verified: one bad line refuses
 // the whole file, naming the line, with nothing on stdout.
 import type { CommandIo } from '../cli.js';
-import { parseFlags, readInputFile } from './args.js';
+import { parseFlags, readTextFile } from './args.js';
+import { checkFields, parseStrictJson } from '../json-strict.js';
 import { RULE_SETS, packSignatureBatch, type SignatureItem } from '../ed25519/batch.js';
 import { createVerifier, DEFAULT_RULES } from '../ed25519/verifier.js';
 import { fromHex } from '../hex.js';
@@ -13,6 +14,7 @@ export class VerifyInputFormatError extends Error {
 }
 
 const FIELDS = [['publicKey', 32], ['signature', 64], ['message', -1]] as const;
+const FIELD_NAMES = new Set<string>(FIELDS.map(([name]) => name));
 
 /** Parses the JSON-lines input; `source` names the file in errors. */
 export function parseVerifyInput(text: string, source: string): SignatureItem[] {
@@ -25,12 +27,18 @@ export function parseVerifyInput(text: string, source: string): SignatureItem[] 
     if (line.trim() === '') throw new VerifyInputFormatError(`${where}: empty line`);
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      // Strict: a repeated field would otherwise verify the last one silently.
+      value = parseStrictJson(line, { name: where });
     } catch (e) {
-      throw new VerifyInputFormatError(`${where}: not JSON (${(e as Error).message})`);
+      throw new VerifyInputFormatError((e as Error).message);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new VerifyInputFormatError(`${where}: expected an object {"publicKey", "signature", "message"}`);
+    }
+    try {
+      checkFields(value, FIELD_NAMES, where);
+    } catch (e) {
+      throw new VerifyInputFormatError((e as Error).message);
     }
     const record = value as Record<string, unknown>;
     const bytes: Record<string, Uint8Array> = {};
@@ -56,13 +64,7 @@ export async function verifyCommand(argv: string[], io: CommandIo): Promise<numb
   const path = flags.required('in');
   const rules = flags.choice('rules', RULE_SETS, DEFAULT_RULES);
   const backend = flags.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
-  const raw = await readInputFile(path, '--in');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-  } catch {
-    throw new VerifyInputFormatError(`--in ${path}: not UTF-8 text`);
-  }
+  const text = await readTextFile(path, '--in');
   const items = parseVerifyInput(text, `--in ${path}`);
   const batch = packSignatureBatch(items);
 

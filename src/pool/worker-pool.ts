@@ -2,6 +2,7 @@
 // Node, Web Workers in a browser. comlink carries setup and control calls
 // only; bulk data goes through SharedArrayBuffer or transferred buffers.
 import * as Comlink from 'comlink';
+import { availableCores, checkWorkerCount } from '../limits.js';
 
 export type Remote<T> = Comlink.Remote<T>;
 
@@ -17,12 +18,8 @@ const inNode = typeof process !== 'undefined' && !!process.versions?.node
   && typeof (globalThis as { window?: unknown }).window === 'undefined';
 
 /** Cores to use when the caller says nothing: every core. */
-export async function defaultWorkerCount(): Promise<number> {
-  if (inNode) {
-    const os = await import('node:os');
-    return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-  }
-  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4);
+export function defaultWorkerCount(): Promise<number> {
+  return availableCores();
 }
 
 /**
@@ -37,6 +34,8 @@ export function siblingModule(baseName: string, importMetaUrl: string): URL {
 /** Starts `size` workers running `moduleUrl`, which must call `exposeWorkerApi`. */
 export async function createWorkerPool<T>(moduleUrl: URL, size: number): Promise<WorkerPool<T>> {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker count must be a positive integer, got ${size}`);
+  // Before any worker starts: each is an isolate of tens of MB (src/limits.ts).
+  await checkWorkerCount(size);
   const ends: Array<() => Promise<void>> = [];
   const workers: Remote<T>[] = [];
   if (inNode) {
