@@ -6,7 +6,7 @@
 // parse fails the run, naming the seed and the case.
 import { describe, expect, it } from 'vitest';
 import { expectCleanOutcome, mutate } from './support/fuzz.js';
-import { BlockFormatError, parseBlock, serializeBlock, TX_SIZE } from '../src/tx/transaction.js';
+import { BlockFormatError, parseBlock, serializeBlock, TX_SIZE } from '../src/tx/v1/index.js';
 import { decodeBlock } from '../src/exec/decode.js';
 import { GenesisFormatError, parseGenesis } from '../src/state/genesis.js';
 import { parseVerifyInput, VerifyInputFormatError } from '../src/cli/verify.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../src/hex.js';
 import { createPipeline, type BlockResult, type SignatureVerifier } from '../src/pipeline/pipeline.js';
 import { decodeBlock } from '../src/exec/decode.js';
-import type { BlockRecords } from '../src/tx/transaction.js';
+import type { BlockRecords } from '../src/tx/v1/index.js';
 import { generateWorkload } from '../src/workload/generate.js';
 import { nodeSigner } from '../src/workload/signer-node.js';
 import { collect, injected, oracleVerdicts, sequentialReference, spec } from './support/pipeline-support.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, checkWorkerCount, availableCores, MiB } from '../src/limits.js';
-import { parseBlock } from '../src/tx/transaction.js';
+import { parseBlock } from '../src/tx/v1/index.js';
 import { ResourceLimitError } from '../src/errors.js';
 import { createCpuVerifier } from '../src/ed25519/cpu/backend.js';
 import { readInputFile } from '../src/cli/args.js';

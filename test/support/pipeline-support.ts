@@ -7,7 +7,7 @@ import { toHex } from '../../src/hex.js';
 import { merkleRoot } from '../../src/merkle/reference.js';
 import type { BlockResult, SignatureVerifier, StateTree } from '../../src/pipeline/pipeline.js';
 import { stateFromGenesis } from '../../src/state/genesis.js';
-import type { BlockRecords } from '../../src/tx/transaction.js';
+import type { BlockRecords } from '../../src/tx/v1/index.js';
 import type { Workload, WorkloadSpec } from '../../src/workload/generate.js';
 import { oracleVerdicts as supportOracleVerdicts } from './ed25519-cases.js';
 
