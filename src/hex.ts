@@ -23,7 +23,7 @@ export function fromHex(hex: string, what = 'hex string'): Uint8Array {
   return out;
 }
 
-const NAMED: Record<number, string> = { 0x20: 'a space', 0x09: 'a tab', 0x0d: 'a carriage return', 0x0a: 'a line feed', 0x00: 'a NUL byte', 0xfeff: 'a byte order mark (U+FEFF)', 0xfffd: 'invalid UTF-8 (U+FFFD)' };
+const NAMED: Record<number, string> = { 0x20: 'a space', 0x09: 'a tab', 0x0d: 'a carriage return', 0x0a: 'a line feed', 0x00: 'a NUL byte', 0xfeff: 'a byte order mark, U+FEFF', 0xfffd: 'invalid UTF-8, U+FFFD' };
 
 /** The character at `i` as a message names it. */
 function describeNonHex(s: string, i: number): string {

@@ -8,6 +8,8 @@
 // block fails too, naming the first failure, rather than applying to a state
 // that misses a block.
 
+import { DestroyedError } from '../errors.js';
+
 /** What one block's stages compute; the pipeline wires real modules in here (and tests wire fakes). */
 export interface PipelineStages<Records, Decoded, Executed> {
   decode(records: Records): Decoded;
@@ -45,7 +47,8 @@ export interface BlockResult {
   spans: StageSpans;
 }
 
-export class PipelineClosedError extends Error {
+/** Used after close(): a DestroyedError, as every backend throws after destroy(). */
+export class PipelineClosedError extends DestroyedError {
   override name = 'PipelineClosedError';
 }
 
