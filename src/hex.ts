@@ -36,7 +36,8 @@ function describeNonHex(s: string, i: number): string {
   return JSON.stringify(String.fromCodePoint(c));
 }
 
-function hexDigit(c: number): number {
+/** The value of a hex digit's character code, or -1. */
+export function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
   if (c >= 65 && c <= 70) return c - 55;

@@ -7,7 +7,7 @@
 // empty tree). CRLF line ends are accepted. Anything else that is not an
 // even number of hex digits is an error naming the line.
 import type { CommandIo } from '../cli.js';
-import { toHex } from '../hex.js';
+import { hexDigit, toHex } from '../hex.js';
 import { ResourceLimitError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { createMerkleHasher, type MerkleBackend } from '../merkle/hasher.js';
@@ -36,7 +36,7 @@ export function parseLeafFile(bytes: Uint8Array, name = 'input'): Columnar {
     lines++;
     if (lines > LIMITS.leavesPerFile) throw new ResourceLimitError(`${name}: more than ${LIMITS.leavesPerFile} leaves (the cap on leaves per file)`);
     for (let i = start; i < lineEnd; i++) {
-      if (hexValue(bytes[i]) < 0) throw new LeafFileFormatError(`${name} line ${lines}: not a hex digit ${describeByte(bytes, i)} at position ${i - start}`);
+      if (hexDigit(bytes[i]) < 0) throw new LeafFileFormatError(`${name} line ${lines}: not a hex digit ${describeByte(bytes, i)} at position ${i - start}`);
     }
     if ((lineEnd - start) % 2 !== 0) throw new LeafFileFormatError(`${name} line ${lines}: odd number of hex digits (${lineEnd - start})`);
     digits += lineEnd - start;
@@ -52,18 +52,11 @@ export function parseLeafFile(bytes: Uint8Array, name = 'input'): Columnar {
     let stop = bytes.indexOf(0x0a, start);
     if (stop < 0) stop = end;
     const lineEnd = stop > start && bytes[stop - 1] === 0x0d ? stop - 1 : stop;
-    for (let i = start; i < lineEnd; i += 2) data[at++] = (hexValue(bytes[i]) << 4) | hexValue(bytes[i + 1]);
+    for (let i = start; i < lineEnd; i += 2) data[at++] = (hexDigit(bytes[i]) << 4) | hexDigit(bytes[i + 1]);
     offsets[++line] = at;
     start = stop + 1;
   }
   return { data, offsets };
-}
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
 }
 
 /** Byte `i` as a message names it: whitespace by name, non-ASCII as a byte value. */
