@@ -44,7 +44,7 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec): ParsedFlags
       present.add(name);
       continue;
     }
-    if (!valued.has(name)) throw new UsageError(`unknown flag ${quoteForMessage(`--${name}`)}`);
+    if (!valued.has(name)) throw new UsageError(`unknown flag ${quoteForMessage(`--${name}`, 60, false)}`);
     let v: string | undefined;
     if (eq >= 0) v = arg.slice(eq + 1);
     else {
