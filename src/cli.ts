@@ -67,13 +67,10 @@ if (invokedDirectly) {
     process.stderr.write(`${oneLine(`preexec: cannot write the output: ${e.message}`)}\n`);
     process.exit(1);
   });
-  // Idle workers are unref'd: hold the event loop open until the command has
-  // finished, so shutting them down can never end the process early (exit 13).
-  const keepAlive = setInterval(() => {}, 1 << 30);
   const code = await main(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-  }).finally(() => clearInterval(keepAlive));
+  });
   // Workers and GPU devices are closed by each command; exit explicitly so a
   // stray handle never keeps the process alive after the answer is out.
   process.exitCode = code;

@@ -105,7 +105,10 @@ export async function createWorkerPool<T>(module: WorkerModule | URL, size: numb
       failed.catch(() => { /* surfaced by the ready() race below */ });
       const remote = Comlink.wrap<T>(refWhileBusy(nodeEndpoint(worker), worker));
       workers.push(remote);
-      ends.push(async () => { remote[Comlink.releaseProxy](); await worker.terminate(); });
+      // Ref'd until it has exited, and released after: a release answered
+      // before terminate() would unref it, and the process could end (exit 13)
+      // with terminate() still pending.
+      ends.push(async () => { worker.ref(); await worker.terminate(); remote[Comlink.releaseProxy](); });
       await Promise.race([(remote as unknown as { ready(): Promise<void> }).ready(), failed]);
     }
   } else {
