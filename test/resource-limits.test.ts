@@ -126,3 +126,12 @@ describe('caps in the library', () => {
     await expect(readInputFile('', '--out')).rejects.toThrow(/--out needs a file name/);
   });
 });
+
+describe('records per block, for blocks built by hand', () => {
+  it('decodeBlock refuses more than LIMITS.recordsPerBlock records before allocating columns', async () => {
+    const { decodeBlock } = await import('../src/exec/decode.js');
+    const n = LIMITS.recordsPerBlock + 1;
+    expect(() => decodeBlock({ bytes: new Uint8Array(0), offsets: new Uint32Array(n + 1), count: n })).toThrow(ResourceLimitError);
+    expect(() => decodeBlock({ bytes: new Uint8Array(0), offsets: new Uint32Array(3), count: 5 })).toThrow(/count \+ 1 offsets/);
+  });
+});

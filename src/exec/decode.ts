@@ -2,6 +2,8 @@
 // (aligned key words and u64 halves, in SharedArrayBuffers so workers read
 // them in place) and the signature batch (SPEC §2) for the verifier.
 import type { SignatureBatch } from '../ed25519/batch.js';
+import { InvalidArgumentError, ResourceLimitError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { BlockRecords } from '../tx/v1/index.js';
 import { TX_SIGNED_OFFSET, TX_SIGNED_LENGTH, TX_FROM_OFFSET, TX_TO_OFFSET, TX_AMOUNT_OFFSET, isWellFormed } from '../tx/v1/transaction.js';
 
@@ -31,6 +33,9 @@ export interface DecodedBlock {
  */
 export function decodeBlock(records: BlockRecords): DecodedBlock {
   const n = records.count;
+  // Records built by hand (not by parseBlock) meet the same cap before ~300 bytes of columns each are allocated.
+  if (!(Number.isInteger(n) && n >= 0 && records.offsets?.length === n + 1)) throw new InvalidArgumentError(`decodeBlock: a block needs count + 1 offsets (count ${n}, ${records.offsets?.length} offsets)`);
+  if (n > LIMITS.recordsPerBlock) throw new ResourceLimitError(`block of ${n} records: more than ${LIMITS.recordsPerBlock} (the cap on records per block)`);
   const src = records.bytes;
   const offs = records.offsets;
   const wellFormed = new Uint8Array(new SharedArrayBuffer(Math.max(1, n))).subarray(0, n);
