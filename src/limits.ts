@@ -24,6 +24,11 @@ export const LIMITS = {
    * file is refused for its size, never for a string it cannot become.
    */
   textFileBytes: 256 * MiB,
+  /**
+   * Values in one JSON document (genesis: 3 per account, so 2.8M accounts, more
+   * than a 256 MiB genesis holds). Keeps JSON.parse to a few hundred MB of heap.
+   */
+  jsonValues: 1 << 23,
   /** Leaves in one `preexec merkle` file (4 bytes of offsets each, plus their hashes). */
   leavesPerFile: 1 << 24,
 } as const;

@@ -87,6 +87,14 @@ describe('the probe\'s worst inputs, as processes (issue 10)', () => {
     expectRefused(await cli(['verify', '--in', sparse('lines.jsonl', 600 * 1e6)]), /lines\.jsonl: 600000000 bytes, over the 256 MiB cap/);
   }, 60_000);
 
+  it('a genesis of 20 million empty objects (60 MB): refused before JSON.parse allocates them', async () => {
+    const g = join(dir, 'objects.json');
+    writeFileSync(g, `{"accounts": [${'{},'.repeat(20_000_000)}{}]}`);
+    const o = await cli(['run', '--genesis', g, '--block', join(dir, 'block.bin'), '--workers', '1']);
+    expectRefused(o, /objects\.json: more than 8388608 JSON values \(the cap on one JSON document\)/);
+    expect(o.rss).toBeLessThan(400 * MiB);
+  }, 60_000);
+
   it('a 100,000-digit balance: one bounded line', async () => {
     const g = join(dir, 'big-balance.json');
     writeFileSync(g, `{"accounts": [{"key": "${'11'.repeat(32)}", "balance": "${'9'.repeat(100_000)}"}]}`);
