@@ -95,6 +95,13 @@ describe('the probe\'s worst inputs, as processes (issue 10)', () => {
     expect(o.rss).toBeLessThan(400 * MiB);
   }, 60_000);
 
+  it('verify --in of 200 MB of empty lines: "line 1: empty line", not 200 million strings (V8 died with exit 133)', async () => {
+    const f = join(dir, 'newlines.jsonl');
+    writeFileSync(f, new Uint8Array(200 * MiB).fill(0x0a));
+    expectRefused(await cli(['verify', '--in', f, '--backend', 'cpu']), /newlines\.jsonl line 1: empty line$/m);
+    rmSync(f);
+  }, 60_000);
+
   it('a 100,000-digit balance: one bounded line', async () => {
     const g = join(dir, 'big-balance.json');
     writeFileSync(g, `{"accounts": [{"key": "${'11'.repeat(32)}", "balance": "${'9'.repeat(100_000)}"}]}`);
