@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../src/hex.js';
 import { createPipeline, PipelineBusyError, PipelineClosedError, type BlockResult } from '../src/pipeline/pipeline.js';
 import { InvalidArgumentError } from '../src/errors.js';
+import type { BlockRecords } from '../src/tx/v1/index.js';
 import { generateWorkload, type Workload } from '../src/workload/generate.js';
 import { nodeSigner } from '../src/workload/signer-node.js';
 import { injected, oracleVerdicts, sequentialReference, spec } from './support/pipeline-support.js';
@@ -33,29 +34,23 @@ async function expectConsistent(p: Awaited<ReturnType<typeof createPipeline>>, g
 }
 
 describe('pipeline failure semantics (issue 10 #4)', () => {
-  it('a source that throws after two blocks: both results reach the caller, then the error', async () => {
-    const w = await w8();
-    const want = sequentialReference(w, w.blocks);
-    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, maxBlocksInFlight: 3, ...slowStages() });
-    async function* source() { yield w.blocks[0]; yield w.blocks[1]; throw new Error('disk read failed'); }
-    const got: BlockResult[] = [];
-    await expect((async () => { for await (const r of p.process(source())) got.push(r); })()).rejects.toThrow('disk read failed');
-    expect(got.length).toBe(2);
-    await expectConsistent(p, got, want);
-    await p.close();
-  });
-
-  it('a synchronous iterable that throws: the same', async () => {
-    const w = await w8();
-    const want = sequentialReference(w, w.blocks);
-    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, ...slowStages() });
-    function* source() { yield w.blocks[0]; throw new RangeError('bad block file'); }
-    const got: BlockResult[] = [];
-    await expect((async () => { for await (const r of p.process(source())) got.push(r); })()).rejects.toThrow('bad block file');
-    expect(got.length).toBe(1);
-    await expectConsistent(p, got, want);
-    await p.close();
-  });
+  // An async generator that throws after two blocks, and a synchronous one after one.
+  const throwingSources = {
+    'an async source that throws after two blocks': (b: readonly BlockRecords[]) => (async function* () { yield b[0]; yield b[1]; throw new Error('disk read failed'); })(),
+    'a synchronous iterable that throws after one block': (b: readonly BlockRecords[]) => (function* () { yield b[0]; throw new RangeError('disk read failed'); })(),
+  };
+  for (const [what, source] of Object.entries(throwingSources)) {
+    it(`${what}: every result reaches the caller, then the error`, async () => {
+      const w = await w8();
+      const want = sequentialReference(w, w.blocks);
+      const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, maxBlocksInFlight: 3, ...slowStages() });
+      const got: BlockResult[] = [];
+      await expect((async () => { for await (const r of p.process(source(w.blocks))) got.push(r); })()).rejects.toThrow('disk read failed');
+      expect(got.length).toBe(what.includes('two') ? 2 : 1);
+      await expectConsistent(p, got, want);
+      await p.close();
+    });
+  }
 
   it('an early break: blocks not yet executing are withdrawn, those applied are kept for takeUndelivered()', async () => {
     const w = await w8();
