@@ -123,6 +123,22 @@ describe('pipeline failure semantics (issue 10 #4)', () => {
     await p.close();
   });
 
+  it('a block that is not one is refused (InvalidArgumentError) without breaking the pipeline', async () => {
+    const w = await w8();
+    const want = sequentialReference(w, w.blocks);
+    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, ...slowStages() });
+    await expect(p.submit(null as never)).rejects.toThrow(InvalidArgumentError);
+    await expect(p.submit({ bytes: new Uint8Array(0), offsets: new Uint32Array(1), count: 3 })).rejects.toThrow(/count \+ 1 offsets/);
+    const r0 = await p.submit(w.blocks[0]);
+    expect(toHex(r0.stateRoot)).toBe(want.roots[0]);
+    // From a source: the results before it, then the error.
+    const got: BlockResult[] = [r0];
+    async function* source() { yield w.blocks[1]; yield 'block-002.bin' as never; }
+    await expect((async () => { for await (const r of p.process(source())) got.push(r); })()).rejects.toThrow(/pipeline\.process: a block must be/);
+    await expectConsistent(p, got.map((r, i) => ({ ...r, index: i })), want);
+    await p.close();
+  });
+
   it('API misuse is an InvalidArgumentError with a clear message', async () => {
     await expect(createPipeline(null as never)).rejects.toThrow(InvalidArgumentError);
     await expect(createPipeline({ genesis: null } as never)).rejects.toThrow(/options\.genesis must be an array of accounts.*got null/);

@@ -28,14 +28,28 @@ export interface DecodedBlock {
 }
 
 /**
+ * Throws InvalidArgumentError unless `records` is a BlockRecords (bytes,
+ * count + 1 offsets), and ResourceLimitError above LIMITS.recordsPerBlock:
+ * blocks built by hand (not by parseBlock) meet the same cap before ~300
+ * bytes of columns per record are allocated. `what` names the caller.
+ */
+export function assertBlockRecords(records: BlockRecords, what: string): void {
+  const r = records as Partial<BlockRecords> | null;
+  if (typeof r !== 'object' || r === null || !(r.bytes instanceof Uint8Array) || !(r.offsets instanceof Uint32Array)) {
+    throw new InvalidArgumentError(`${what}: a block must be {bytes: Uint8Array, offsets: Uint32Array, count} (parseBlock of a block file), got ${r === null ? 'null' : typeof r}`);
+  }
+  const n = r.count;
+  if (!(Number.isInteger(n) && n! >= 0 && r.offsets.length === n! + 1)) throw new InvalidArgumentError(`${what}: a block needs count + 1 offsets (count ${n}, ${r.offsets.length} offsets)`);
+  if (n! > LIMITS.recordsPerBlock) throw new ResourceLimitError(`${what}: a block of ${n} records, more than ${LIMITS.recordsPerBlock} (the cap on records per block)`);
+}
+
+/**
  * Splits records into columns. Never throws for a malformed record (wrong
  * length or version): it is marked and gets receipt MALFORMED later.
  */
 export function decodeBlock(records: BlockRecords): DecodedBlock {
+  assertBlockRecords(records, 'decodeBlock');
   const n = records.count;
-  // Records built by hand (not by parseBlock) meet the same cap before ~300 bytes of columns each are allocated.
-  if (!(Number.isInteger(n) && n >= 0 && records.offsets?.length === n + 1)) throw new InvalidArgumentError(`decodeBlock: a block needs count + 1 offsets (count ${n}, ${records.offsets?.length} offsets)`);
-  if (n > LIMITS.recordsPerBlock) throw new ResourceLimitError(`block of ${n} records: more than ${LIMITS.recordsPerBlock} (the cap on records per block)`);
   const src = records.bytes;
   const offs = records.offsets;
   const wellFormed = new Uint8Array(new SharedArrayBuffer(Math.max(1, n))).subarray(0, n);

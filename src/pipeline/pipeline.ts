@@ -19,7 +19,7 @@ import type { BlockRecords } from '../tx/v1/index.js';
 import type { GenesisAccount } from '../state/genesis.js';
 import { stateFromGenesis } from '../state/genesis.js';
 import { ACCOUNT_BYTES } from '../state/account-state.js';
-import { decodeBlock, validityFromVerdicts, type DecodedBlock } from '../exec/decode.js';
+import { assertBlockRecords, decodeBlock, validityFromVerdicts, type DecodedBlock } from '../exec/decode.js';
 import { createExecutor, type BlockExecution, type Executor } from '../exec/executor.js';
 import { DEFAULT_RULES } from '../ed25519/verifier.js';
 import { createBlockScheduler, type BlockResult } from './schedule.js';
@@ -251,7 +251,11 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     const undelivered: BlockResult[] = [];
 
     return {
-      submit: (records) => scheduler.submit(records),
+      submit(records) {
+        // A block that is not one is refused here, before it enters: it must not break the pipeline.
+        try { assertBlockRecords(records, 'pipeline.submit'); } catch (e) { return Promise.reject(e); }
+        return scheduler.submit(records);
+      },
       ready: () => scheduler.ready(),
       async *process(blocks) {
         // One process() at a time: two would interleave their blocks in one state.
@@ -269,6 +273,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
               while (pending.length >= maxBlocksInFlight) yield await take();
               await scheduler.ready();
               if (closing) throw new PipelineClosedError('the pipeline was closed while process() was running: blocks after the ones delivered were not applied');
+              assertBlockRecords(block, 'pipeline.process');
               const index = scheduler.nextIndex;
               const result = scheduler.submit(block);
               result.catch(() => undefined); // observed in order below
