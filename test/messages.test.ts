@@ -51,6 +51,15 @@ describe('bounded messages', () => {
     expect(message.length).toBeLessThan(200);
   });
 
+  it('null options are an InvalidArgumentError naming the argument', async () => {
+    const { createVerifier } = await import('../src/ed25519/verifier.js');
+    const { createMerkleHasher } = await import('../src/merkle/hasher.js');
+    const { InvalidArgumentError } = await import('../src/errors.js');
+    await expect(createVerifier(null as never)).rejects.toThrow(InvalidArgumentError);
+    await expect(createVerifier(null as never)).rejects.toThrow(/^createVerifier\(options\): options must be an object, got null$/);
+    await expect(createMerkleHasher(null as never)).rejects.toThrow(/^createMerkleHasher\(options\): options must be an object, got null$/);
+  });
+
   it('a closed pipeline throws a DestroyedError, like every backend after destroy()', () => {
     expect(new PipelineClosedError('x')).toBeInstanceOf(DestroyedError);
   });

@@ -3,6 +3,7 @@
 // returns one byte per item in input order, or fails the whole call.
 import type { AdapterReport, GpuContext } from '../gpu/device.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { requireObject } from '../errors.js';
 import { copyBatch, packSignatureBatch, validateBatch, type RuleSet, type SignatureBatch, type SignatureItem } from './batch.js';
 import { assertRuleSet, createCpuVerifier, type CpuVerifier } from './cpu/backend.js';
 
@@ -107,6 +108,7 @@ async function timeBackend(run: (batch: SignatureBatch) => Promise<unknown>, sma
 const calibrations = new Map<string, number>();
 
 export async function createVerifier(options: VerifierOptions): Promise<Verifier> {
+  requireObject(options, 'createVerifier(options): options');
   const { rules } = options;
   assertRuleSet(rules);
   const choice = options.backend ?? 'auto';

@@ -11,7 +11,7 @@ import { createCpuMerkleEngine } from './cpu.js';
 import { createGpuMerkleEngine, type GpuMerkleOptions } from './gpu.js';
 import { toColumnar, type Leaves } from './reference.js';
 import type { Columnar } from '../gpu/staging.js';
-import { DestroyedError, InvalidArgumentError } from '../errors.js';
+import { DestroyedError, InvalidArgumentError, requireObject } from '../errors.js';
 
 export type MerkleBackend = 'auto' | 'webgpu' | 'cpu';
 
@@ -37,6 +37,7 @@ export interface MerkleHasher {
 }
 
 export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promise<MerkleHasher> {
+  requireObject(opts, 'createMerkleHasher(options): options');
   const backend = opts.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') throw new RangeError(`backend must be auto|webgpu|cpu, got ${JSON.stringify(backend)}`);
   if (backend !== 'cpu') {
