@@ -26,7 +26,8 @@ import { ACCOUNT_BYTES } from '../state/account-state.js';
 import { stateFromGenesis } from '../state/genesis.js';
 import { generateWorkload } from '../workload/generate.js';
 import { nodeSigner } from '../workload/signer-node.js';
-import { parseFlags } from './args.js';
+import { parseFlags, wantsHelp } from './args.js';
+import { createProgress } from './progress.js';
 import { WORKLOAD_FLAGS, workloadSpecFromFlags } from './gen.js';
 
 export const BENCH_USAGE = `usage: preexec bench [--workload uniform|hot|bad-sigs|new-accounts] [--accounts N] [--txs N (per block)] [--blocks N] [--seed N] [--bad-sigs PERCENT]
@@ -39,34 +40,6 @@ export const BENCH_DEFAULTS = { workload: 'uniform' as const, accounts: 10_000, 
  * timer and GC noise stay well under 1%; three runs of each baseline.
  */
 const BASELINE_SAMPLE = 16_384;
-
-// ---- progress on stderr: a redrawn line on a terminal, an occasional line otherwise ----
-interface Progress { update(text: string): void; done(text?: string): void }
-
-function createProgress(io: CommandIo, isTTY: boolean): Progress {
-  let last = 0;
-  let shown = false;
-  return {
-    update(text) {
-      const t = Date.now();
-      if (isTTY) {
-        if (t - last < 100) return;
-        io.stderr(`\r\x1b[2K${text}`);
-        shown = true;
-      } else {
-        if (t - last < 2000) return;
-        io.stderr(`${text}\n`);
-      }
-      last = t;
-    },
-    done(text) {
-      if (isTTY && shown) io.stderr('\r\x1b[2K');
-      shown = false;
-      last = 0;
-      if (text) io.stderr(`${text}\n`);
-    },
-  };
-}
 
 // ---- baselines ----
 /**

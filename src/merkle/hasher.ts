@@ -10,6 +10,7 @@ import { acquireGpu, type GpuContext } from '../gpu/device.js';
 import { createCpuMerkleEngine } from './cpu.js';
 import { createGpuMerkleEngine, type GpuMerkleOptions } from './gpu.js';
 import type { Leaves } from './reference.js';
+import { closable } from '../lifecycle.js';
 
 export type MerkleBackend = 'auto' | 'webgpu' | 'cpu';
 
@@ -31,12 +32,20 @@ export interface MerkleHasher {
   root(leaves: Leaves): Promise<Uint8Array>;
   /** The audit path PATH(index, D[n]) of RFC 6962 §2.1.1, bottom up. */
   proof(leaves: Leaves, index: number): Promise<Uint8Array[]>;
+  /** With 'auto': why the CPU hashes (no adapter, a software adapter, pipelines that failed to build). */
+  readonly fallbackReason?: string;
+  /** Releases worker threads and GPU buffers (and a device the hasher acquired). Idempotent. */
+  close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /** @deprecated Use `close()`. */
   destroy(): Promise<void>;
 }
 
 export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promise<MerkleHasher> {
   const backend = opts.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') throw new RangeError(`backend must be auto|webgpu|cpu, got ${JSON.stringify(backend)}`);
+  let reason: string | undefined;
   if (backend !== 'cpu') {
     let ctx = opts.device;
     const owned = !ctx;
@@ -45,6 +54,7 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
         ctx = await acquireGpu();
       } catch (e) {
         if (backend === 'webgpu') throw e;
+        reason = `no GPU: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
       }
     }
     if (ctx && (backend === 'webgpu' || !ctx.report.isSoftware)) {
@@ -56,27 +66,29 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
         // Pipelines that fail to build: 'webgpu' fails, 'auto' falls back to the CPU.
         if (owned) gpu.destroy();
         if (backend === 'webgpu') throw e;
-        return createCpuHasher(opts.workers);
+        return createCpuHasher(opts.workers, `the WebGPU pipelines failed to build: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
       }
-      return {
-        backend: 'webgpu',
+      const hasher = closable({
+        backend: 'webgpu' as const,
         device: gpu,
-        root: (leaves) => engine.root(leaves),
-        proof: (leaves, index) => engine.proof(leaves, index),
-        async destroy() { engine.destroy(); if (owned) gpu.destroy(); },
-      };
+        root: (leaves: Leaves) => engine.root(leaves),
+        proof: (leaves: Leaves, index: number) => engine.proof(leaves, index),
+      }, () => { engine.destroy(); if (owned) gpu.destroy(); });
+      return hasher;
     }
+    if (ctx) reason = `the adapter (${ctx.report.description || ctx.report.vendor || 'unnamed'}) is a software implementation, slower than the CPU backend`;
     if (ctx && owned) ctx.destroy();
   }
-  return createCpuHasher(opts.workers);
+  return createCpuHasher(opts.workers, reason);
 }
 
-async function createCpuHasher(workers: number | undefined): Promise<MerkleHasher> {
+async function createCpuHasher(workers: number | undefined, fallbackReason: string | undefined): Promise<MerkleHasher> {
   const engine = await createCpuMerkleEngine({ workers });
-  return {
-    backend: 'cpu',
-    root: (leaves) => engine.root(leaves),
-    proof: (leaves, index) => engine.proof(leaves, index),
-    destroy: () => engine.destroy(),
-  };
+  const hasher = closable({
+    backend: 'cpu' as const,
+    ...(fallbackReason ? { fallbackReason } : {}),
+    root: (leaves: Leaves) => engine.root(leaves),
+    proof: (leaves: Leaves, index: number) => engine.proof(leaves, index),
+  }, () => engine.destroy());
+  return hasher;
 }
