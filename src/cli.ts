@@ -118,7 +118,7 @@ const DRIVER_NOISE = [
 async function runQuietly(argv: string[]): Promise<number> {
   const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv], {
-    stdio: ['inherit', 'inherit', 'pipe', 'inherit'],
+    stdio: ['inherit', 'inherit', 'pipe', 2],
     env: { ...process.env, PREEXEC_STDERR_FD: '3' },
   });
   let captured = '';
