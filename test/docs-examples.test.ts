@@ -101,3 +101,33 @@ describe('library examples', () => {
     });
   }
 });
+
+describe('the example conventions themselves', () => {
+  it('match stdout exactly, with ... for a run of characters or of lines', () => {
+    expect(matchesExpected(['a 1', 'b'], ['a 1', 'b'])).toBe(true);
+    expect(matchesExpected(['a 1', 'b'], ['a 2', 'b'])).toBe(false);
+    expect(matchesExpected(['a 1', 'b'], ['a 1'])).toBe(false);
+    expect(matchesExpected(['{"x":1,"w":12}'], ['{"x":1,"w":...}'])).toBe(true);
+    expect(matchesExpected(['{"x":2,"w":12}'], ['{"x":1,"w":...}'])).toBe(false);
+    expect(matchesExpected(['head', 'x', 'y', 'tail'], ['head', '...', 'tail'])).toBe(true);
+    expect(matchesExpected(['head', 'tail'], ['head', '...', 'tail'])).toBe(true);
+    expect(matchesExpected(['head', 'x'], ['head', '...', 'tail'])).toBe(false);
+    expect(matchesExpected([], [])).toBe(true);
+    expect(matchesExpected(['(a.b)'], ['(a.b)'])).toBe(true);
+    expect(matchesExpected(['(axb)'], ['(a.b)'])).toBe(false);
+  });
+
+  it('parse $ preexec lines, continuations, quotes and [exit N]; refuse other commands and shell syntax', () => {
+    const page = ['text', '```sh', '$ preexec merkle --in "my leaves.txt" \\', '  --json', '{"root":"..."}', '$ preexec nope', '[exit 2]', '```', '```sh', 'npm install x', '```'].join('\n');
+    const blocks = shellExamples(page, 'page.md');
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0].commands).toEqual([
+      { args: ['merkle', '--in', 'my leaves.txt', '--json'], expected: ['{"root":"..."}'], exitCode: 0, line: 3 },
+      { args: ['nope'], expected: [], exitCode: 2, line: 6 },
+    ]);
+    expect(() => shellExamples('```sh\n$ ls\n```', 'p.md')).toThrow(/must run preexec/);
+    expect(() => shellExamples('```sh\n$ preexec run > out.txt\n```', 'p.md')).toThrow(/shell syntax/);
+    expect(() => shellExamples('```sh\n$ preexec run | head\n```', 'p.md')).toThrow(/shell syntax/);
+    expect(libraryExamples('```ts\nlet a = 1;\n```\n```ts fragment\nx\n```').map((b) => b.body)).toEqual(['let a = 1;']);
+  });
+});

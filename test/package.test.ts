@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { libraryExamples } from './support/doc-examples.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -24,6 +25,32 @@ function run(file: string, args: string[], cwd: string, timeoutMs = 600_000): Pr
 }
 const npm = (args: string[], cwd: string) => (NPM_CLI ? run(process.execPath, [NPM_CLI, ...args], cwd) : run('npm', args, cwd));
 
+interface LockEntry { version?: string; resolved?: string; integrity?: string; dev?: boolean; dependencies?: Record<string, string>; [k: string]: unknown }
+
+/** A lockfile for the fresh project: the tarball, plus this repository's pinned production packages and @types/node. */
+function freshLockfile(tarballName: string, typesNode: string): unknown {
+  const ours = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const packed = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; bin: Record<string, string>; engines: Record<string, string>; license: string };
+  const packages: Record<string, LockEntry> = {
+    '': { name: 'fresh-user', dependencies: { 'webgpu-preexec': `file:../${tarballName}` }, devDependencies: { '@types/node': typesNode } },
+    'node_modules/webgpu-preexec': {
+      version: packed.version, resolved: `file:../${tarballName}`,
+      integrity: `sha512-${createHash('sha512').update(readFileSync(join(work, tarballName))).digest('base64')}`,
+      license: packed.license, dependencies: packed.dependencies, bin: packed.bin, engines: packed.engines,
+    },
+  };
+  const wanted = new Set<string>(['@types/node']);
+  for (const [path, entry] of Object.entries(ours.packages)) {
+    if (path === '' || !path.startsWith('node_modules/')) continue;
+    const pkgName = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    if (!entry.dev || wanted.has(pkgName) || pkgName === 'undici-types') {
+      const { dev: _dev, devOptional: _devOptional, peer: _peer, ...rest } = entry;
+      packages[path] = pkgName === '@types/node' || pkgName === 'undici-types' ? { ...rest, dev: true } : rest;
+    }
+  }
+  return { name: 'fresh-user', lockfileVersion: 3, requires: true, packages };
+}
+
 let work: string;
 let project: string;
 let tarball: string;
@@ -32,17 +59,27 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'preexec-pack-'));
   const packed = await npm(['pack', '--pack-destination', work, '--silent'], ROOT);
   if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
-  const name = readdirSync(work).find((f) => f.endsWith('.tgz'));
-  if (!name) throw new Error(`npm pack wrote no tarball: ${packed.stdout} ${packed.stderr}`);
+  const found = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  if (!found) throw new Error(`npm pack wrote no tarball: ${packed.stdout} ${packed.stderr}`);
+  const name = found;
   tarball = join(work, name);
 
   project = join(work, 'project');
   mkdirSync(join(project, 'src'), { recursive: true });
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-user', private: true, type: 'module' }));
   const typesNode = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@types', 'node', 'package.json'), 'utf8')).version as string;
-  // Everything the package depends on is in the npm cache after `npm ci` of this repository.
-  const installed = await npm(['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', tarball, `@types/node@${typesNode}`], project);
-  if (installed.code !== 0) throw new Error(`npm install of the tarball failed: ${installed.stderr}`);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({
+    name: 'fresh-user', private: true, type: 'module',
+    dependencies: { 'webgpu-preexec': `file:../${name}` },
+    devDependencies: { '@types/node': typesNode },
+  }));
+  // Offline, a fresh project cannot resolve version ranges (the cache holds
+  // tarballs, not registry metadata), so it gets a lockfile pinning every
+  // package to the bytes this repository's own lockfile pins, which `npm ci`
+  // put in the cache. What npm installs is still decided by the tarball's
+  // package.json: `npm ci` refuses a lockfile that does not satisfy it.
+  writeFileSync(join(project, 'package-lock.json'), JSON.stringify(freshLockfile(name, typesNode), null, 2));
+  const installed = await npm(['ci', '--offline', '--no-audit', '--no-fund'], project);
+  if (installed.code !== 0) throw new Error(`npm ci of the tarball failed: ${installed.stderr}`);
 });
 afterAll(() => { if (work) rmSync(work, { recursive: true, force: true }); });
 
