@@ -26,19 +26,27 @@ export { createIncrementalMerkleTree } from './merkle/incremental.js';
 export type { IncrementalMerkleTree, IncrementalTreeOptions } from './merkle/incremental.js';
 
 // Transactions, blocks, genesis, receipts, execution (docs/transactions.md).
-export { TX_SIZE, TX_VERSION, encodeTransaction, decodeTransaction, parseBlock, serializeBlock, BlockFormatError } from './tx/transaction.js';
-export type { Transaction, BlockRecords } from './tx/transaction.js';
+export { TX_SIZE, TX_VERSION, encodeTransaction, decodeTransaction } from './tx/v1/transaction.js';
+export type { Transaction } from './tx/v1/transaction.js';
+export { parseBlock, serializeBlock, BlockFormatError } from './tx/v1/block.js';
+export type { BlockRecords } from './tx/v1/block.js';
 export { parseGenesis, stateFromGenesis, GenesisFormatError } from './state/genesis.js';
 export type { GenesisAccount } from './state/genesis.js';
 export { AccountState } from './state/account-state.js';
 export type { Account } from './state/account-state.js';
-export { Receipt, RECEIPT_NAMES } from './exec/apply.js';
-export type { ReceiptCode } from './exec/apply.js';
+export { Receipt, RECEIPT_NAMES } from './tx/v1/receipt.js';
+export type { ReceiptCode } from './tx/v1/receipt.js';
 export { decodeBlock, validityFromVerdicts } from './exec/decode.js';
 export type { DecodedBlock } from './exec/decode.js';
 export { createExecutor } from './exec/executor.js';
 export type { Executor, ExecutorOptions, BlockExecution } from './exec/executor.js';
 export type { ExecutionMode } from './exec/mode-choice.js';
+
+// Solana transactions: the sigverify and scheduling stage (docs/solana.md).
+export { createSolanaStage, SOLANA_REASONS, DEFAULT_SOLANA_BATCH_SIZE } from './solana/stage.js';
+export type { SolanaReason, SolanaStage, SolanaStageOptions, SolanaStageResult, SolanaStageTimings } from './solana/stage.js';
+export { parseSolanaPacketLines, SolanaInputFormatError } from './tx/solana/base64-lines.js';
+export type { LookupTablesInput } from './tx/solana/locks.js';
 
 // Deterministic workloads (what `preexec gen` writes).
 export { generateWorkload, WORKLOADS, GENESIS_BALANCE, WorkloadSpecError } from './workload/generate.js';

@@ -15,7 +15,7 @@
 // (src/exec), `createIncrementalMerkleTree` (src/merkle).
 import { raceDeviceLoss, type AdapterReport, type GpuContext } from '../gpu/device.js';
 import type { RuleSet, SignatureBatch } from '../ed25519/batch.js';
-import type { BlockRecords } from '../tx/transaction.js';
+import type { BlockRecords } from '../tx/v1/index.js';
 import type { GenesisAccount } from '../state/genesis.js';
 import { stateFromGenesis } from '../state/genesis.js';
 import { ACCOUNT_BYTES } from '../state/account-state.js';
