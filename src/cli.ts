@@ -95,7 +95,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
 /** Whether this command line may start a GPU (whose driver may print on the process's stderr). */
 function mayStartGpu(argv: readonly string[]): boolean {
   const [name, ...rest] = argv;
-  if (!['run', 'verify', 'merkle', 'bench'].includes(name ?? '')) return false;
+  if (!['run', 'verify', 'merkle', 'bench', 'solana'].includes(name ?? '')) return false;
   if (rest.includes('--help') || rest.includes('-h')) return false;
   const at = rest.indexOf('--backend');
   const backend = at >= 0 ? rest[at + 1] : rest.find((a) => a.startsWith('--backend='))?.slice('--backend='.length);

@@ -10,7 +10,13 @@ import { splitWords } from './support/doc-examples.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
-const COMMANDS = ['run', 'verify', 'merkle', 'gen', 'bench'];
+/** The commands `preexec --help` lists (every one must have a full --help). */
+async function listedCommands(): Promise<string[]> {
+  const help = (await cli(['--help'])).stdout;
+  const section = help.slice(help.indexOf('\ncommands:\n'), help.indexOf('\n\n', help.indexOf('\ncommands:\n') + 1));
+  return [...section.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]);
+}
+const COMMANDS = await listedCommands();
 const scratch = mkdtempSync(join(tmpdir(), 'preexec-help-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -27,7 +33,7 @@ describe('preexec --help, --version', () => {
   it('preexec --help lists every command and the exit codes; no command is bad input (exit 2, nothing on stdout)', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const c of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    expect(COMMANDS).toEqual(expect.arrayContaining(['run', 'verify', 'merkle', 'gen', 'bench']));
     expect(help.stdout).toMatch(/exit codes/);
     const none = await cli([]);
     expect(none.code).toBe(2);

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { libraryExamples, matchesExpected, outputLines, shellExamples, type CodeBlock } from './support/doc-examples.js';
+import { USER_TSCONFIG } from './support/doc-examples.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DOCS = join(ROOT, 'docs');
@@ -76,17 +77,7 @@ describe('library examples', () => {
     symlinkSync(join(ROOT, 'node_modules', '@types'), join(project, 'node_modules', '@types'));
     symlinkSync(join(ROOT, 'node_modules', '@webgpu', 'types'), join(project, 'node_modules', '@webgpu', 'types'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      // What `tsc --init` of TypeScript 5.9 writes, without skipLibCheck; target
-      // es2022 because Node 20 cannot parse `await using` (TypeScript lowers it).
-      compilerOptions: {
-        module: 'nodenext', target: 'es2022', types: ['node'], strict: true,
-        noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true,
-        verbatimModuleSyntax: true, isolatedModules: true, noUncheckedSideEffectImports: true,
-        moduleDetection: 'force', skipLibCheck: false, outDir: 'out', rootDir: 'src',
-      },
-      include: ['src'],
-    }));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(USER_TSCONFIG));
     for (const e of examples) writeFileSync(join(project, 'src', `${e.file}.ts`), e.block.body);
     const tsc = await runNode([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project);
     expect(tsc.stdout + tsc.stderr, 'tsc errors').toBe('');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { libraryExamples } from './support/doc-examples.js';
+import { USER_TSCONFIG } from './support/doc-examples.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const NPM_CLI = process.env.npm_execpath?.endsWith('.js') ? process.env.npm_execpath : undefined;
@@ -100,16 +101,7 @@ describe('the packed package, installed into a fresh project', () => {
     const [example] = libraryExamples(readme);
     expect(example, 'a ts block in the README').toBeDefined();
     writeFileSync(join(project, 'src', 'example.ts'), example.body);
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      // `tsc --init` of TypeScript 5.9, without skipLibCheck; target es2022 so Node 20 runs `await using` (lowered).
-      compilerOptions: {
-        module: 'nodenext', target: 'es2022', types: ['node'], strict: true,
-        noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true,
-        verbatimModuleSyntax: true, isolatedModules: true, noUncheckedSideEffectImports: true,
-        moduleDetection: 'force', skipLibCheck: false, outDir: 'out', rootDir: 'src',
-      },
-      include: ['src'],
-    }));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(USER_TSCONFIG));
     const tsc = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
