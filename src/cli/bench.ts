@@ -151,7 +151,14 @@ export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?:
       // Warm-up outside the timed run, as a node does at startup: the first
       // GPU verify compiles its kernel (the state tree compiles at creation).
       const tWarm = performance.now();
-      await pipeline.verify(sliceBatch(decodeBlock(workload.blocks[0]).batch, 0, Math.min(1, workload.blocks[0].count)));
+      const compiling = pipeline.backends.verify === 'webgpu'
+        ? setInterval(() => progress.update(`run ${r + 1}/${runs}: warm-up, compiling the WGSL verify kernels... ${Math.round((performance.now() - tWarm) / 1000)} s`), 1000)
+        : undefined;
+      try {
+        await pipeline.verify(sliceBatch(decodeBlock(workload.blocks[0]).batch, 0, Math.min(1, workload.blocks[0].count)));
+      } finally {
+        clearInterval(compiling);
+      }
       warmupMs.push(performance.now() - tWarm);
       runStats.push(await measurePipelineRun(pipeline, workload.blocks, (res, done, ms) => {
         const txDone = workload.blocks.slice(0, done).reduce((s, b) => s + b.count, 0);
