@@ -13,11 +13,24 @@ import { bytes, incrementalUpdate } from './merkle-common.js';
 import { leafHash, nodeHash } from '../src/merkle/reference.js';
 import { leafHash48Words, nodeHashWords } from '../src/merkle/sha256-words.js';
 import { median } from '../src/stats.js';
+import { benchFlags } from './flags.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const flags = benchFlags({
+  usage: `usage: npx tsx bench/merkle-incremental.ts [--accounts N] [--touched N] [--small N] [--runs N]
+
+The incremental CPU state tree alone, one thread: cost per hash, then whole
+updates of a big block (--touched of --accounts leaves) and a small one
+(--small accounts, most touched) beside a full recomputation.
+
+  --accounts N  leaves of the big tree (default 1000000)
+  --touched N   leaves the big update touches (default 181000)
+  --small N     leaves of the small tree (default 10000)
+  --runs N      runs per shape; the median is reported (default 5)
+
+Example (short): npx tsx bench/merkle-incremental.ts --accounts 20000 --touched 4000 --small 1000 --runs 1`,
+  values: ['accounts', 'touched', 'small', 'runs'],
+});
+const arg = (name: string, fallback: number) => flags.int(name, fallback);
 const ACCOUNTS = arg('accounts', 1_000_000);
 const TOUCHED = arg('touched', 181_000);
 const SMALL = arg('small', 10_000);

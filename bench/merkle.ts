@@ -16,16 +16,28 @@ import { createGpuMerkleEngine } from '../src/merkle/gpu.js';
 import { merkleRoot } from '../src/merkle/reference.js';
 import { toHex } from '../src/hex.js';
 import { median } from '../src/stats.js';
+import { benchFlags } from './flags.js';
 
 const LEAF = 64;
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const minLog = arg('min-log', 10);
-const maxLog = arg('max-log', 22);
-const runs = arg('runs', 3);
-const budgetS = arg('budget-s', 30);
+const flags = benchFlags({
+  usage: `usage: npm run bench:merkle -- [--min-log N] [--max-log N] [--runs N] [--budget-s S]
+
+RFC 6962 roots of 64-byte leaves: the WebGPU hasher against the CPU on one
+thread and on the worker pool, at 2^min-log .. 2^max-log leaves; median of
+--runs. Prints a table and writes bench/out/merkle.json.
+
+  --min-log N    fewest leaves, 2^N (default 10)
+  --max-log N    most leaves, 2^N (default 22)
+  --runs N       runs per size (default 3)
+  --budget-s S   a backend stops at the first size predicted to pass S seconds (default 30)
+
+Example (short): npm run bench:merkle -- --max-log 12 --runs 1`,
+  values: ['min-log', 'max-log', 'runs', 'budget-s'],
+});
+const minLog = flags.int('min-log', 10);
+const maxLog = flags.int('max-log', 22);
+const runs = flags.int('runs', 3);
+const budgetS = flags.number('budget-s', 30);
 
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> { const t = performance.now(); await fn(); return performance.now() - t; }
 

@@ -8,6 +8,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** `--help` or `-h` anywhere among the arguments: the command prints its help and exits 0, whatever else is there. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 export interface FlagSpec {
   /** Flags that take a value; a repeatable one collects every occurrence. */
   values?: readonly string[];

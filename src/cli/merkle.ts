@@ -12,7 +12,7 @@ import { ResourceLimitError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { createMerkleHasher, type MerkleBackend } from '../merkle/hasher.js';
 import type { Columnar } from '../gpu/staging.js';
-import { firstInvalidUtf8, parseFlags, readInputFile } from './args.js';
+import { firstInvalidUtf8, parseFlags, readInputFile, wantsHelp } from './args.js';
 
 export class LeafFileFormatError extends Error {
   override name = 'LeafFileFormatError';
@@ -70,7 +70,27 @@ function describeByte(bytes: Uint8Array, i: number): string {
   return JSON.stringify(String.fromCharCode(c));
 }
 
+export const MERKLE_USAGE = `usage: preexec merkle --in FILE [--backend auto|webgpu|cpu] [--json]
+
+Prints the RFC 6962 Merkle tree root (SHA-256) of the leaves in FILE (docs/merkle.md).
+
+  --in FILE     one leaf per line, in hex (either case); an empty line is an empty leaf;
+                a final newline ends the file; CRLF is accepted; an empty file is the empty tree
+  --backend B   auto (default: the GPU on a hardware adapter, else the CPU, and the output
+                says why), webgpu or cpu
+  --json        one JSON object: {"root", "leaves", "backend", "adapter" (webgpu),
+                "fallbackReason" (auto on the CPU)}
+
+Exit codes: 0 done, 2 bad flag or input line, 1 environment (no GPU for --backend webgpu, ...).
+
+Example:
+  preexec merkle --in leaves.txt --backend cpu`;
+
 export async function merkleCommand(argv: string[], io: CommandIo): Promise<number> {
+  if (wantsHelp(argv)) {
+    io.stdout(`${MERKLE_USAGE}\n`);
+    return 0;
+  }
   const flags = parseFlags(argv, { values: ['in', 'backend'], switches: ['json'] });
   const path = flags.required('in');
   const backend = flags.choice<MerkleBackend>('backend', ['auto', 'webgpu', 'cpu'], 'auto');
@@ -79,15 +99,17 @@ export async function merkleCommand(argv: string[], io: CommandIo): Promise<numb
   const hasher = await createMerkleHasher({ backend });
   try {
     const root = toHex(await hasher.root(leaves));
+    const fallbackReason = backend === 'auto' ? hasher.fallbackReason : undefined;
     if (flags.has('json')) {
       const out: Record<string, unknown> = { root, leaves: n, backend: hasher.backend };
       if (hasher.device) out.adapter = hasher.device.report.description || hasher.device.report.device || hasher.device.report.vendor;
+      if (fallbackReason) out.fallbackReason = fallbackReason;
       io.stdout(`${JSON.stringify(out)}\n`);
     } else {
-      io.stdout(`root     ${root}\nleaves   ${n}\nbackend  ${hasher.backend}${hasher.device?.report.isSoftware ? ' (software adapter)' : ''}\n`);
+      io.stdout(`root     ${root}\nleaves   ${n}\nbackend  ${hasher.backend}${hasher.device?.report.isSoftware ? ' (software adapter)' : ''}${fallbackReason ? ` (auto: ${fallbackReason})` : ''}\n`);
     }
   } finally {
-    await hasher.destroy();
+    await hasher.close();
   }
   return 0;
 }

@@ -80,6 +80,8 @@ export interface PipelineBackends {
   stateRoot: 'webgpu' | 'cpu';
   /** Threads sharing execution (1 = sequential executor). */
   executeWorkers: number;
+  /** With backend 'auto' and signatures on the CPU: why (no adapter, a software adapter, a GPU never faster). */
+  fallbackReason?: string;
   adapter?: AdapterReport;
 }
 
@@ -161,6 +163,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     // Dawn keeps a core busy while a device lives, and here every core verifies.
     let device = options.device;
     let ownedDevice: GpuContext | undefined;
+    let noGpu: string | undefined;
     const verifierMayUseGpu = !options.verifier && verifyBackend !== 'cpu';
     if (!device && (verifierMayUseGpu || rootBackend === 'webgpu')) {
       const { acquireGpu } = await import('../gpu/device.js');
@@ -171,6 +174,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       } catch (e) {
         // Named explicitly, a missing GPU is the caller's error; 'auto' falls back to the CPU.
         if (verifyBackend === 'webgpu' || rootBackend === 'webgpu') throw e;
+        noGpu = `no GPU: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
       }
     }
 
@@ -246,6 +250,9 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       executeWorkers: executor.workers,
       ...(adapter ? { adapter } : {}),
     };
+    const fallbackReason = verifyBackend === 'auto' && verifier.backend === 'cpu'
+      ? (noGpu ?? (verifier as { fallbackReason?: string }).fallbackReason) : undefined;
+    if (fallbackReason) backends.fallbackReason = fallbackReason;
     let closing: Promise<void> | undefined;
     let processing = false;
     const undelivered: BlockResult[] = [];
