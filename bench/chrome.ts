@@ -113,22 +113,25 @@ export async function runChromePage(opts: ChromeRunOptions = {}): Promise<PageRe
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 export function formatPageResult(r: PageResult): string {
-  const a = r.adapter;
   const p = r.pipeline!;
+  const c = r.config;
+  const where = (backend: string) => (backend === 'webgpu' ? r.adapterLabel : 'CPU');
   const lines = [
     `Chrome page: ${r.userAgent}`,
-    `adapter: ${a ? `${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isSoftware ? ' (software: correctness only, not GPU speed)' : ''}` : 'none'}; ${r.hardwareConcurrency} logical cores`,
-    `workload: ${r.workload?.workload}, ${r.workload?.accounts} accounts, ${r.workload?.blocks} blocks × ${r.workload?.txsPerBlock} tx, seed ${r.workload?.seed}, rules ${r.config?.rules}`,
-    `pipeline: verify on ${p.backends.verify}, state root on ${p.backends.stateRoot}, execute on ${p.backends.executeWorkers} thread(s)`,
+    `adapter: ${r.adapterLabel ?? 'none'}; ${r.hardwareConcurrency} logical cores; CPU signature engine: ${r.cpuEngine}`,
+    `workload: ${r.workload?.workload}, ${r.workload?.accounts} accounts, ${r.workload?.blocks} blocks × ${r.workload?.txsPerBlock} tx, seed ${r.workload?.seed}, rules ${c?.rules}`,
+    `backend asked: ${c?.backend}${c?.verifyBackend ? `, verify ${c.verifyBackend}` : ''}${c?.stateRootBackend ? `, state root ${c.stateRootBackend}` : ''}`,
+    `pipeline: verify on ${where(p.backends.verify)}, state root on ${where(p.backends.stateRoot)}, execute on ${p.backends.executeWorkers} thread(s)`,
+    `start-up (first pipeline created and ready, GPU kernels compiled): ${r.startupMs === undefined ? '—' : `${fmt(r.startupMs)} ms`}`,
     '',
     `${'stage'.padEnd(14)}${'busy s'.padStart(10)}${'tx/s'.padStart(14)}`,
     ...(['decode', 'verify', 'execute', 'stateRoot'] as const).map((s) => `${(s === 'stateRoot' ? 'state root' : s).padEnd(14)}${(p.stageMs[s] / 1000).toFixed(2).padStart(10)}${fmt(p.tps[s]).padStart(14)}`),
     `${'end to end'.padEnd(14)}${(p.wallMs / 1000).toFixed(2).padStart(10)}${fmt(p.tps.endToEnd).padStart(14)}`,
-    `state root ${p.stateRoot}${r.pipelineWarmupMs !== undefined ? `; untimed warm-up before the run (GPU kernel compile): ${fmt(r.pipelineWarmupMs)} ms` : ''}`,
+    `state root ${p.stateRoot}`,
     '',
-    `${'sweep stage'.padEnd(14)}${'backend'.padEnd(9)}${'batch'.padStart(9)}${'ms'.padStart(11)}${'items/s'.padStart(14)}`,
-    ...(r.sweep ?? []).map((s) => `${s.stage.padEnd(14)}${s.backend.padEnd(9)}${fmt(s.size).padStart(9)}${s.ms.toFixed(1).padStart(11)}${fmt(s.perSecond).padStart(14)}`),
-    ...(r.gpuVerifyCompileMs !== undefined ? [`GPU ed25519 kernel compile (first call): ${fmt(r.gpuVerifyCompileMs)} ms`] : []),
+    `${'sweep stage'.padEnd(14)}${'where'.padEnd(16)}${'batch'.padStart(9)}${'ms'.padStart(11)}${'items/s'.padStart(14)}`,
+    ...(r.sweep ?? []).map((s) => `${s.stage.padEnd(14)}${(s.backend === 'webgpu' ? 'webgpu' : `cpu${s.engine ? ` ${s.engine}` : ''}`).padEnd(16)}${fmt(s.size).padStart(9)}${s.ms.toFixed(1).padStart(11)}${fmt(s.perSecond).padStart(14)}`),
+    ...(r.webCryptoGain ? [`CPU verify at ${fmt(r.webCryptoGain.size)}: WebCrypto ${fmt(r.webCryptoGain.webcrypto)}/s vs noble ${fmt(r.webCryptoGain.noble)}/s (${r.webCryptoGain.ratio}x)`] : []),
   ];
   return lines.join('\n');
 }
