@@ -10,10 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPage, runChromePage } from '../bench/chrome.js';
-import { toHex } from '../src/hex.js';
-import { createPipeline } from '../src/pipeline/pipeline.js';
-import { generateWorkload } from '../src/workload/generate.js';
-import { nodeSigner } from '../src/workload/signer-node.js';
+import { nodePipelineRun } from './support/page-support.js';
 
 describe('bench page, production build (vite build + vite preview)', () => {
   let outDir: string | undefined;
@@ -40,14 +37,8 @@ describe('bench page, production build (vite build + vite preview)', () => {
     const sweep = page.sweep ?? [];
     expect(sweep.filter((p) => p.stage === 'stateRoot' && p.backend === 'cpu').map((p) => p.size)).toEqual([8, 8192]);
 
-    const w = await generateWorkload(spec, { signer: nodeSigner });
-    const node = await createPipeline({ genesis: w.genesis, rules: 'ref10', backend: 'cpu', workers: 1 });
-    try {
-      const results = await Promise.all(w.blocks.map((b) => node.submit(b)));
-      expect(page.pipeline!.blockReceipts).toEqual(results.map((r) => toHex(r.receipts)));
-      expect(page.pipeline!.stateRoot).toBe(toHex(results[results.length - 1].stateRoot));
-    } finally {
-      await node.close();
-    }
+    const node = await nodePipelineRun(spec, 'ref10');
+    expect(page.pipeline!.blockReceipts).toEqual(node.blockReceipts);
+    expect(page.pipeline!.stateRoot).toBe(node.stateRoot);
   });
 });

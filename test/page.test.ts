@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runChromePage } from '../bench/chrome.js';
-import { toHex } from '../src/hex.js';
-import { createPipeline } from '../src/pipeline/pipeline.js';
-import { generateWorkload } from '../src/workload/generate.js';
-import { nodeSigner } from '../src/workload/signer-node.js';
+import { nodePipelineRun } from './support/page-support.js';
 
 // The bench page in headless Chromium (SwiftShader): a small bad-sigs
 // workload signed in the browser with noble, signatures verified and the
@@ -38,14 +35,8 @@ describe('bench page in headless Chromium', () => {
       for (const p of points) expect(p.perSecond).toBeGreaterThan(0);
     }
 
-    const w = await generateWorkload(spec, { signer: nodeSigner });
-    const node = await createPipeline({ genesis: w.genesis, rules: 'solana', backend: 'cpu', workers: 1 });
-    try {
-      const results = await Promise.all(w.blocks.map((b) => node.submit(b)));
-      expect(page.pipeline!.blockReceipts).toEqual(results.map((r) => toHex(r.receipts)));
-      expect(page.pipeline!.stateRoot).toBe(toHex(results[results.length - 1].stateRoot));
-    } finally {
-      await node.close();
-    }
+    const node = await nodePipelineRun(spec, 'solana');
+    expect(page.pipeline!.blockReceipts).toEqual(node.blockReceipts);
+    expect(page.pipeline!.stateRoot).toBe(node.stateRoot);
   });
 });
