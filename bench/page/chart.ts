@@ -29,8 +29,8 @@ function el(name: string, attrs: Record<string, string | number>, text?: string)
 export const compact = (n: number): string => (n >= 1e6 ? `${+(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${+(n / 1e3).toFixed(1)}k` : `${+n.toPrecision(3)}`);
 
 /**
- * Ticks for a log axis over [lo, hi]: 1-2-5 steps of each decade, or every
- * integer multiple when that gives fewer than three.
+ * Ticks for a log axis over [lo, hi]: 1-2-5 steps of each decade, or finer
+ * steps when that gives fewer than three.
  */
 export function logTicks(lo: number, hi: number): number[] {
   const pick = (mantissas: readonly number[]): number[] => {
@@ -44,7 +44,9 @@ export function logTicks(lo: number, hi: number): number[] {
     return out;
   };
   const coarse = pick([1, 2, 5]);
-  return coarse.length >= 3 ? coarse : pick([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  if (coarse.length >= 3) return coarse;
+  const finer = pick([1, 1.5, 2, 3, 5, 7]);
+  return finer.length >= 3 ? finer : pick([1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9]);
 }
 
 /** [lo, hi] around the values with `margin` of the log span on each side (a single value gets ±√10). */
