@@ -30,7 +30,7 @@ export const compact = (n: number): string => (n >= 1e6 ? `${+(n / 1e6).toFixed(
 
 /**
  * Ticks for a log axis over [lo, hi]: 1-2-5 steps of each decade, or finer
- * steps when that gives fewer than three.
+ * steps when that gives fewer than three, or round linear steps on a narrow range.
  */
 export function logTicks(lo: number, hi: number): number[] {
   const pick = (mantissas: readonly number[]): number[] => {
@@ -46,7 +46,14 @@ export function logTicks(lo: number, hi: number): number[] {
   const coarse = pick([1, 2, 5]);
   if (coarse.length >= 3) return coarse;
   const finer = pick([1, 1.5, 2, 3, 5, 7]);
-  return finer.length >= 3 ? finer : pick([1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9]);
+  if (finer.length >= 3) return finer;
+  // A narrow range: multiples of the largest 1-2-5 step that leaves four intervals (4 to 11 ticks).
+  const raw = (hi - lo) / 4;
+  const e = 10 ** Math.floor(Math.log10(raw));
+  const step = [5, 2, 1].map((m) => m * e).find((s) => s <= raw) ?? e;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
 }
 
 /** [lo, hi] around the values with `margin` of the log span on each side (a single value gets ±√10). */
