@@ -24,7 +24,7 @@
 // measures them and the sequential one on real blocks and runs the fastest
 // (src/exec/mode-choice.ts).
 import { closableFromDestroy } from '../lifecycle.js';
-import { createWorkerPool, siblingModule, type WorkerModule, type WorkerPool } from '../pool/worker-pool.js';
+import { createWorkerPool, defaultWorkerCount, siblingModule, type WorkerModule, type WorkerPool } from '../pool/worker-pool.js';
 import { LEAF_WORDS, type AccountState } from '../state/account-state.js';
 import { applyRange, resolveAndApply, TouchSet } from './apply.js';
 import { runCleanChunks } from './disjoint.js';
@@ -133,7 +133,6 @@ export const DEFAULT_MIN_PARALLEL_RECORDS = 16384;
 const SECOND_ROUND_MIN = 2048;
 
 export async function createExecutor(state: AccountState, options: ExecutorOptions = {}): Promise<Executor> {
-  const { defaultWorkerCount } = await import('../pool/worker-pool.js');
   const workers = options.workers ?? await defaultWorkerCount();
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
   if (options.chunkRecords !== undefined && !(Number.isInteger(options.chunkRecords) && options.chunkRecords >= 1)) {

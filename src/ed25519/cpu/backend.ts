@@ -5,13 +5,13 @@
 import * as Comlink from 'comlink';
 import { RULE_SETS, VerifierDestroyedError, copyBatch, validateBatch, type RuleSet, type SignatureBatch } from '../batch.js';
 import { createWorkerPool, defaultWorkerCount, siblingModule, splitRange, type WorkerModule, type WorkerPool } from '../../pool/worker-pool.js';
-import { defaultEngine, type CpuEngine } from './engine.js';
+import { CPU_ENGINES, defaultEngine, webCryptoEd25519Available, type CpuEngine } from './engine.js';
 import { sharedViews, sharedLayout, type CpuVerifyWorkerApi } from './job.js';
 
 export interface CpuVerifierOptions {
   /** Worker threads; default: every core. */
   workers?: number;
-  /** Default: 'node' (node:crypto) in Node, 'noble' elsewhere. */
+  /** Default: 'node' (node:crypto) in Node; elsewhere 'webcrypto' where it verifies Ed25519 (checked at start-up), else 'noble'. */
   engine?: CpuEngine;
   /** Items per job at most (default 65536); smaller values exercise the splitting in tests. */
   segmentItems?: number;
@@ -51,8 +51,9 @@ const canShare = typeof SharedArrayBuffer !== 'undefined'
 
 export async function createCpuVerifier(options: CpuVerifierOptions = {}): Promise<CpuVerifier> {
   const size = options.workers ?? await defaultWorkerCount();
-  const engine = options.engine ?? defaultEngine();
-  if (engine !== 'node' && engine !== 'noble') throw new RangeError(`unknown CPU engine ${JSON.stringify(engine)}`);
+  const engine = options.engine ?? await defaultEngine();
+  if (!CPU_ENGINES.includes(engine)) throw new RangeError(`unknown CPU engine ${JSON.stringify(engine)} (expected ${CPU_ENGINES.join('|')})`);
+  if (engine === 'webcrypto' && !await webCryptoEd25519Available()) throw new Error('this runtime\'s WebCrypto does not verify Ed25519 (use the noble engine)');
   const segmentItems = options.segmentItems ?? SEGMENT_ITEMS;
   if (!Number.isInteger(segmentItems) || segmentItems < 1) throw new RangeError(`segmentItems must be a positive integer, got ${segmentItems}`);
   const share = options.shareMemory ?? canShare;
