@@ -16,12 +16,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./cli/run.js')).runCommand,
   gen: async () => (await import('./cli/gen.js')).genCommand,
   bench: async () => (await import('./cli/bench.js')).benchCommand,
+  solana: async () => (await import('./cli/solana.js')).solanaCommand,
 };
 
 const USAGE = `usage: preexec <command> [flags]
   run     --genesis FILE --block FILE [--block FILE ...] [--rules zip215|ref10|solana] [--backend auto|webgpu|cpu] [--workers N] [--json]
   verify  --in FILE [--rules R] [--backend B] [--json]
   merkle  --in FILE [--backend B] [--json]
+  solana  --in FILE [--lookup-tables FILE] [--rules R] [--backend B] [--batch-size N] [--json]   (base64 Solana packets, one per line)
   gen     writes a genesis and blocks for a named workload (preexec gen --help)
   bench   runs the whole pipeline on a workload and reports throughput per stage`;
 
