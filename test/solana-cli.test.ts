@@ -95,6 +95,7 @@ describe('preexec solana', () => {
       [['--in', join(dir, 'missing.b64')], /no such file/],
       [['--in', input, '--lookup-tables', file('t1.json', '[1]')], /expected an object/],
       [['--in', input, '--lookup-tables', file('t2.json', '{"x"')], /not JSON/],
+      [['--in', input, '--lookup-tables', file('t6.json', '{"' + base58Encode(TABLE) + '": [], "' + base58Encode(TABLE) + '": []}')], /duplicate key/],
       [['--in', input, '--lookup-tables', file('t3.json', '{"0OIl": []}')], /not a base58 digit/],
       [['--in', input, '--lookup-tables', file('t4.json', JSON.stringify({ [base58Encode(TABLE)]: 'x' }))], /expected an array/],
       [['--in', input, '--lookup-tables', file('t5.json', JSON.stringify({ [base58Encode(TABLE)]: ['1111'] }))], /expected 32/],

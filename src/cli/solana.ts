@@ -7,6 +7,7 @@ import { RULE_SETS } from '../ed25519/batch.js';
 import { createSolanaStage, DEFAULT_SOLANA_BATCH_SIZE, SOLANA_REASONS } from '../solana/stage.js';
 import { parseSolanaPacketLines } from '../tx/solana/base64-lines.js';
 import { LookupTableFormatError, normalizeLookupTables } from '../tx/solana/locks.js';
+import { parseStrictJson } from '../json-strict.js';
 
 /** Parses the lookup tables file: {"<table, base58>": ["<address, base58>", ...], ...}. */
 export function parseLookupTablesFile(raw: Uint8Array, source: string): Map<string, Uint8Array[]> {
@@ -16,13 +17,8 @@ export function parseLookupTablesFile(raw: Uint8Array, source: string): Map<stri
   } catch {
     throw new LookupTableFormatError(`${source}: not UTF-8 text`);
   }
-  let value: unknown;
-  try {
-    // TODO(lead): parse with src/json-strict.ts once on main, so a table named twice is refused.
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new LookupTableFormatError(`${source}: not JSON (${(e as Error).message})`);
-  }
+  // Strict: a table named twice is refused rather than the last one silently kept.
+  const value = parseStrictJson(text, { name: source });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new LookupTableFormatError(`${source}: expected an object {"<table address>": ["<address>", ...], ...}`);
   }

@@ -5,6 +5,7 @@
 //
 // Keys become ids of a KeyTable; a packet's locks are appended to a flat
 // Int32Array as (id << 1) | writable. Nothing is allocated per packet.
+import { quoteForMessage } from '../../errors.js';
 import { base58DecodeAddress } from './base58.js';
 import { readCompactU16 } from './compact-u16.js';
 import {
@@ -39,7 +40,7 @@ export function normalizeLookupTables(input: LookupTablesInput | undefined): Map
   if (input === undefined) return out;
   const entries: [string, readonly (Uint8Array | string)[]][] = input instanceof Map ? [...input.entries()] : Object.entries(input);
   for (const [address, list] of entries) {
-    const where = `lookup table ${JSON.stringify(address)}`;
+    const where = `lookup table ${quoteForMessage(address)}`;
     try {
       base58DecodeAddress(address, where);
     } catch (e) {
