@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSolanaStage, prepareSolanaPackets, type SolanaStage } from '../src/solana/stage.js';
 import { base58Decode, base58Encode } from '../src/tx/solana/base58.js';
 import { LookupTableFormatError } from '../src/tx/solana/locks.js';
-import { encodeRawMessage, encodeRawTransaction, signedTransaction, testAddress, testSigner } from './support/solana-packets.js';
+import { decodeSolanaTransaction } from '../src/tx/solana/decode.js';
+import { RULE_SETS } from '../src/ed25519/batch.js';
+import { oracleVerdict } from './support/ed25519-cases.js';
+import { encodeRawMessage, encodeRawTransaction, signedTransaction, signerKeyEdgePackets, testAddress, testSigner } from './support/solana-packets.js';
 
 const SYSTEM = new Uint8Array(32);
 const COMPUTE_BUDGET = base58Decode('ComputeBudget111111111111111111111111111111');
@@ -119,4 +122,31 @@ describe('Solana stage (cpu)', () => {
     expect(second.batches).toEqual(first.batches);
     expect(first.batches).toEqual([[0, 2], [1]]);
   });
+
+  it('judges small-order and non-canonical signer keys by each rule set (the SPEC §1 oracles)', async () => {
+    const packets = signerKeyEdgePackets();
+    const seen = new Map<string, string>();
+    for (const rules of RULE_SETS) {
+      const s = await createSolanaStage({ rules, backend: 'cpu', workers: 2 });
+      try {
+        const r = await s.process(packets);
+        const expected = packets.map((p) => {
+          const d = decodeSolanaTransaction(p);
+          if (!d.ok) throw new Error(d.detail);
+          return d.tx.signatures.every((signature, i) => oracleVerdict({ publicKey: d.tx.staticKeys[i], signature, message: d.tx.message }, rules)) ? 1 : 0;
+        });
+        expect(Array.from(r.valid), rules).toEqual(expected);
+        expect(r.reasons.every((x) => x === '' || x === 'bad_signature')).toBe(true);
+        seen.set(rules, expected.join(''));
+      } finally {
+        await s.close();
+      }
+    }
+    // ref10 takes every small-order key here, solana none of them (otherwise the test shows nothing).
+    const smallOrder = seen.get('ref10')!.slice(0, 14);
+    expect(smallOrder).toBe('1'.repeat(14));
+    expect(seen.get('solana')!.slice(0, 14)).toBe('0'.repeat(14));
+    expect(seen.get('solana')!.slice(-4)).toBe('1110');
+  });
 });
+

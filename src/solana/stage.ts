@@ -6,6 +6,7 @@
 // prepareSolanaPackets (decode, dedup, locks), packSolanaSignatures (the one
 // signature batch), finishSolanaPackets (fold verdicts, batches).
 import { type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
+import type { GpuContext } from '../gpu/device.js';
 import { createVerifier, type BackendChoice, type Verifier } from '../ed25519/verifier.js';
 import { conflictLevels, cutBatches } from '../tx/solana/batches.js';
 import {
@@ -40,6 +41,8 @@ export interface SolanaStageOptions {
   batchSize?: number;
   /** CPU verification threads; default every core. */
   workers?: number;
+  /** A GPU to verify on instead of acquiring one; the caller keeps ownership. */
+  device?: GpuContext;
 }
 
 export interface SolanaStageTimings {
@@ -240,7 +243,7 @@ export async function createSolanaStage(options: SolanaStageOptions = {}): Promi
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a whole number >= 1, got ${batchSize}`);
   // Tables first: a bad table fails before any worker or GPU is started.
   const resolver = new AccountLockResolver(options.lookupTables);
-  const verifier = await createVerifier({ rules, backend: options.backend ?? 'auto', workers: options.workers });
+  const verifier = await createVerifier({ rules, backend: options.backend ?? 'auto', workers: options.workers, device: options.device });
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
