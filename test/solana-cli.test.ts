@@ -9,6 +9,8 @@ import { main } from '../src/cli.js';
 import { base58Encode } from '../src/tx/solana/base58.js';
 import { parseSolanaPacketLines } from '../src/tx/solana/base64-lines.js';
 import { signedTransaction, testAddress } from './support/solana-packets.js';
+import { SOLANA_DOC_FILES, solanaDocExample } from './support/solana-doc-example.js';
+import { readFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'preexec-solana-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -128,5 +130,14 @@ describe('base64 lines', () => {
     const two = parse(`${b64(Uint8Array.of(1, 2, 3))}\n${b64(Uint8Array.of(4))}\n`);
     expect(two[1]!.byteOffset % 8).toBe(0);
     expect(two[1]!.buffer).toBe(two[0]!.buffer);
+  });
+});
+
+describe('docs/examples Solana inputs', () => {
+  it('are what test/support/solana-doc-example.ts generates (rerun it after changing it)', () => {
+    const { packets, tables } = solanaDocExample();
+    const examples = join(import.meta.dirname, '..', 'docs', 'examples');
+    expect(readFileSync(join(examples, SOLANA_DOC_FILES.packets), 'utf8')).toBe(packets);
+    expect(readFileSync(join(examples, SOLANA_DOC_FILES.tables), 'utf8')).toBe(tables);
   });
 });
