@@ -33,7 +33,28 @@ const concat = (parts: Uint8Array[]): Uint8Array => {
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
 };
-const u16 = encodeCompactU16;
+let u16 = encodeCompactU16;
+
+/**
+ * Encodes with the `index`-th compact-u16 written over-long (one more byte
+ * than needed, the last one zero): `run` builds the packet.
+ */
+export function withOverlongCompactU16<T>(index: number, run: () => T): { value: T; count: number } {
+  let seen = 0;
+  u16 = (v: number) => {
+    const canonical = encodeCompactU16(v);
+    if (seen++ !== index) return canonical;
+    const longer = new Uint8Array(canonical.length + 1);
+    longer.set(canonical);
+    longer[canonical.length - 1] |= 0x80;
+    return longer;
+  };
+  try {
+    return { value: run(), count: seen };
+  } finally {
+    u16 = encodeCompactU16;
+  }
+}
 
 export function encodeRawMessage(m: RawMessage): Uint8Array {
   const parts: Uint8Array[] = [];
