@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSolanaStage, prepareSolanaPackets, type SolanaStage } from '../src/solana/stage.js';
 import { base58Decode, base58Encode } from '../src/tx/solana/base58.js';
 import { LookupTableFormatError } from '../src/tx/solana/locks.js';
+import { markDuplicatePackets } from '../src/tx/solana/dedup.js';
+import { hashBytes, hashPacket } from '../src/tx/solana/key-table.js';
 import { decodeSolanaTransaction } from '../src/tx/solana/decode.js';
 import { RULE_SETS } from '../src/ed25519/batch.js';
 import { oracleVerdict } from './support/ed25519-cases.js';
@@ -147,6 +149,21 @@ describe('Solana stage (cpu)', () => {
     expect(smallOrder).toBe('1'.repeat(14));
     expect(seen.get('solana')!.slice(0, 14)).toBe('0'.repeat(14));
     expect(seen.get('solana')!.slice(-4)).toBe('1110');
+  });
+
+  it('finds duplicates whatever their alignment in memory (the word-wise hash equals the byte-wise one)', () => {
+    const buf = new Uint8Array(6000);
+    for (let i = 0; i < buf.length; i++) buf[i] = (i * 131 + 7) & 0xff;
+    for (let off = 0; off < 12; off++) {
+      for (const len of [0, 1, 63, 64, 65, 66, 67, 100, 1232]) expect(hashPacket(buf.subarray(off, off + len), 99)).toBe(hashBytes(buf, off, len, 99));
+    }
+    const p = transfer(1, testAddress(10));
+    const copies = Array.from({ length: 8 }, (_, off) => { const v = buf.subarray(off * 700 + off, off * 700 + off + p.length); v.set(p); return v; });
+    const other = p.slice();
+    other[other.length - 1] ^= 1;
+    const reasons = new Uint8Array(copies.length + 1);
+    expect(markDuplicatePackets([other, ...copies], reasons, 9)).toBe(7);
+    expect(Array.from(reasons)).toEqual([0, 0, 9, 9, 9, 9, 9, 9, 9]);
   });
 });
 

@@ -33,6 +33,50 @@ export function hashBytes(bytes: Uint8Array, offset: number, length: number, see
   return h;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+let lastBuffer: ArrayBufferLike | undefined;
+let lastWords: Uint32Array = new Uint32Array(0);
+
+/**
+ * hashBytes(bytes, 0, bytes.length, seed), faster when the bytes start on a
+ * 4-byte boundary of their buffer: whole words are read through a Uint32Array
+ * (one view per buffer, so packets cut from one buffer share it).
+ */
+export function hashPacket(bytes: Uint8Array, seed: number): number {
+  const length = bytes.length;
+  if (!LITTLE_ENDIAN || (bytes.byteOffset & 3) !== 0 || length < 64) return hashBytes(bytes, 0, length, seed);
+  if (bytes.buffer !== lastBuffer) {
+    lastBuffer = bytes.buffer;
+    lastWords = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2);
+  }
+  const words = lastWords;
+  let h = seed | 0;
+  const first = bytes.byteOffset >>> 2;
+  const end = first + (length >>> 2);
+  for (let w = first; w < end; w++) {
+    let k = words[w] | 0;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if ((length & 3) !== 0) {
+    let k = 0;
+    for (let i = length & ~3, s = 0; i < length; i++, s += 8) k |= bytes[i] << s;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
 /** A random per-process seed, so no fixed set of keys collides everywhere. */
 export function randomSeed(): number {
   const a = new Uint32Array(1);
