@@ -1,32 +1,17 @@
 // `preexec solana` (SPEC §7): JSON output shape, human output, a bad packet
 // is a reason (never an error), and a bad file or flag is one line on stderr,
 // exit 2, nothing on stdout.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { describe, expect, it } from 'vitest';
 import { base58Encode } from '../src/tx/solana/base58.js';
 import { parseSolanaPacketLines } from '../src/tx/solana/base64-lines.js';
-import { signedTransaction, testAddress } from './support/solana-packets.js';
+import { runCommand, scratchFiles } from './support/cli-run.js';
 import { SOLANA_DOC_FILES, solanaDocExample } from './support/solana-doc-example.js';
-import { readFileSync } from 'node:fs';
+import { signedTransaction, testAddress } from './support/solana-packets.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'preexec-solana-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string | Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['solana', ...argv], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  return { code, stdout, stderr };
-}
+const { dir, file } = scratchFiles('preexec-solana-');
+const run = (...argv: string[]) => runCommand('solana', ...argv);
 
 const SYSTEM = new Uint8Array(32);
 const TABLE = testAddress(900);

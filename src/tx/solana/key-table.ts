@@ -4,22 +4,20 @@
 // bytes; the bytes are compared on a hash hit. Nothing is allocated per key
 // except when the table grows.
 
-/** A seeded 32-bit hash (MurmurHash3's mixing) of `length` bytes at `offset`. */
-export function hashBytes(bytes: Uint8Array, offset: number, length: number, seed: number): number {
-  let h = seed | 0;
-  const end = offset + (length & ~3);
-  let i = offset;
-  for (; i < end; i += 4) {
-    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if ((length & 3) !== 0) {
+/** One 32-bit word into the running hash (MurmurHash3's body). */
+function mixWord(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** The last `end − from` (< 4) bytes, the length, and the final avalanche. */
+function finishHash(h: number, bytes: Uint8Array, from: number, end: number, length: number): number {
+  if (from < end) {
     let k = 0;
-    for (let s = 0; i < offset + length; i++, s += 8) k |= bytes[i] << s;
+    for (let i = from, s = 0; i < end; i++, s += 8) k |= bytes[i] << s;
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, 0x1b873593);
@@ -29,8 +27,15 @@ export function hashBytes(bytes: Uint8Array, offset: number, length: number, see
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
+  return h ^ (h >>> 16);
+}
+
+/** A seeded 32-bit hash (MurmurHash3's mixing) of `length` bytes at `offset`. */
+export function hashBytes(bytes: Uint8Array, offset: number, length: number, seed: number): number {
+  let h = seed | 0;
+  const end = offset + (length & ~3);
+  for (let i = offset; i < end; i += 4) h = mixWord(h, bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+  return finishHash(h, bytes, end, offset + length, length);
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
@@ -53,28 +58,8 @@ export function hashPacket(bytes: Uint8Array, seed: number): number {
   let h = seed | 0;
   const first = bytes.byteOffset >>> 2;
   const end = first + (length >>> 2);
-  for (let w = first; w < end; w++) {
-    let k = words[w] | 0;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if ((length & 3) !== 0) {
-    let k = 0;
-    for (let i = length & ~3, s = 0; i < length; i++, s += 8) k |= bytes[i] << s;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-  }
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
+  for (let w = first; w < end; w++) h = mixWord(h, words[w] | 0);
+  return finishHash(h, bytes, length & ~3, length, length);
 }
 
 /** A random per-process seed, so no fixed set of keys collides everywhere. */
