@@ -3,7 +3,8 @@
 // order between them, writability (header, lookups, reserved keys, program
 // demotion) and the signature count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSolanaStage, prepareSolanaPackets, type SolanaStage } from '../src/solana/stage.js';
+import { createSolanaStage, packSolanaSignatures, prepareSolanaPackets, type SolanaStage } from '../src/solana/stage.js';
+import { batchItem, validateBatch } from '../src/ed25519/batch.js';
 import { base58Decode, base58Encode } from '../src/tx/solana/base58.js';
 import { LookupTableFormatError } from '../src/tx/solana/locks.js';
 import { markDuplicatePackets } from '../src/tx/solana/dedup.js';
@@ -164,6 +165,31 @@ describe('Solana stage (cpu)', () => {
     const reasons = new Uint8Array(copies.length + 1);
     expect(markDuplicatePackets([other, ...copies], reasons, 9)).toBe(7);
     expect(Array.from(reasons)).toEqual([0, 0, 9, 9, 9, 9, 9, 9, 9]);
+  });
+
+  it('packs signature i with static key i over the whole signed message, for every line that reached bad_signature', () => {
+    const big = signedTransaction({ // a message filling the packet
+      signers: [1, 2, 3, 4], others: [SYSTEM], readonlyUnsigned: 1,
+      instructions: [{ programIdIndex: 4, accounts: [0, 1, 2, 3], data: new Uint8Array(1232 - 1 - 4 * 64 - 3 - 1 - 5 * 32 - 32 - 1 - 1 - 1 - 4 - 2).fill(9) }],
+    });
+    expect(big.length).toBe(1232);
+    const packets = [transfer(5, testAddress(1)), null, big, transfer(5, testAddress(1)), signedTransaction({ signers: [6, 7], others: [SYSTEM], readonlyUnsigned: 1, instructions: [{ programIdIndex: 2, accounts: [0] }] })];
+    const prepared = prepareSolanaPackets(packets);
+    const batch = packSolanaSignatures(prepared);
+    validateBatch(batch);
+    const expected = [0, 2, 4].flatMap((line) => {
+      const d = decodeSolanaTransaction(packets[line]!);
+      if (!d.ok) throw new Error(d.detail);
+      return d.tx.signatures.map((signature, i) => ({ publicKey: d.tx.staticKeys[i], signature, message: d.tx.message }));
+    });
+    expect(prepared.signatures).toBe(expected.length);
+    expect(expected.length).toBe(1 + 4 + 2);
+    expected.forEach((e, i) => {
+      const item = batchItem(batch, i);
+      expect(Buffer.from(item.publicKey).equals(Buffer.from(e.publicKey))).toBe(true);
+      expect(Buffer.from(item.signature).equals(Buffer.from(e.signature))).toBe(true);
+      expect(Buffer.from(item.message).equals(Buffer.from(e.message))).toBe(true);
+    });
   });
 });
 
