@@ -1,8 +1,14 @@
 // Interning of 32-byte account keys: each distinct key gets a small integer id
 // (0, 1, 2, ... in first-seen order), so per-account state elsewhere lives in
-// typed arrays indexed by id. Open addressing over a seeded hash of all 32
-// bytes; the bytes are compared on a hash hit. Nothing is allocated per key
-// except when the table grows.
+// typed arrays indexed by id. Open addressing over a tabulation hash of all
+// 32 bytes; the bytes are compared on a hash hit. Nothing is allocated per
+// key except when the table grows.
+//
+// Keys come from packets nobody has verified yet, so the hash must not let
+// anyone build keys that collide: simple tabulation (one random 32-bit word
+// per position and byte value, XORed) has no collisions that hold for every
+// table, unlike a fixed mixing function with a seed. Whole packets (dedup)
+// use seeded MurmurHash3 mixing instead; see hashPacket.
 
 /** One 32-bit word into the running hash (MurmurHash3's body). */
 function mixWord(h: number, word: number): number {
@@ -62,6 +68,20 @@ export function hashPacket(bytes: Uint8Array, seed: number): number {
   return finishHash(h, bytes, length & ~3, length, length);
 }
 
+/** Random words for tabulation hashing of 32-byte keys: 32 positions × 256 byte values. */
+export function randomKeyHashTable(): Int32Array {
+  const table = new Int32Array(32 * 256);
+  globalThis.crypto.getRandomValues(table);
+  return table;
+}
+
+/** The tabulation hash of the 32 bytes at `offset`. */
+export function hashKey(bytes: Uint8Array, offset: number, table: Int32Array): number {
+  let h = 0;
+  for (let i = 0; i < 32; i++) h ^= table[(i << 8) | bytes[offset + i]];
+  return h;
+}
+
 /** A random per-process seed, so no fixed set of keys collides everywhere. */
 export function randomSeed(): number {
   const a = new Uint32Array(1);
@@ -78,13 +98,13 @@ export class KeyTable {
   /** id + 1 per slot; 0 = empty. */
   private slots: Int32Array;
   private mask: number;
-  private readonly seed: number;
+  private readonly hashTable: Int32Array;
   /** Ids in use: 0 .. count − 1. */
   count = 0;
 
-  constructor(capacity = 1024, seed = randomSeed()) {
+  constructor(capacity = 1024, hashTable: Int32Array = randomKeyHashTable()) {
     const cap = Math.max(16, capacity);
-    this.seed = seed;
+    this.hashTable = hashTable;
     this.keys = new Uint8Array(32 * cap);
     this.hashes = new Int32Array(cap);
     this.slotOf = new Int32Array(cap);
@@ -96,7 +116,7 @@ export class KeyTable {
 
   /** The id of the 32-byte key at `bytes[offset..]`, or −1. */
   find(bytes: Uint8Array, offset: number): number {
-    const h = hashBytes(bytes, offset, 32, this.seed);
+    const h = hashKey(bytes, offset, this.hashTable);
     const { slots, mask, hashes, keys } = this;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const e = slots[s];
@@ -108,7 +128,7 @@ export class KeyTable {
 
   /** The id of the 32-byte key at `bytes[offset..]`, adding it if new. */
   intern(bytes: Uint8Array, offset: number): number {
-    const h = hashBytes(bytes, offset, 32, this.seed);
+    const h = hashKey(bytes, offset, this.hashTable);
     const { slots, mask, hashes, keys } = this;
     let s = h & mask;
     for (; ; s = (s + 1) & mask) {
