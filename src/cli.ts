@@ -27,6 +27,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   merkle: { summary: 'the RFC 6962 Merkle root of a file of hex leaves', load: async () => (await import('./cli/merkle.js')).merkleCommand },
   gen: { summary: 'write a genesis and blocks of signed transfers for a named workload', load: async () => (await import('./cli/gen.js')).genCommand },
   bench: { summary: 'run the whole pipeline on a generated workload: throughput per stage', load: async () => (await import('./cli/bench.js')).benchCommand },
+  solana: { summary: 'sigverify, dedup, account locks and conflict batches of Solana packets (base64 lines)', load: async () => (await import('./cli/solana.js')).solanaCommand },
 };
 
 /** The package's version (package.json sits one level above src/ and dist/). */

@@ -64,14 +64,18 @@ interface Refable {
  * that forgets to close a verifier, hasher or pipeline still exits. Every
  * comlink request carries an `id` that its answer repeats.
  */
-function refWhileBusy(endpoint: Comlink.Endpoint, worker: Refable): Comlink.Endpoint {
+function refWhileBusy(endpoint: Comlink.Endpoint, worker: Refable): { endpoint: Comlink.Endpoint; hold(): void } {
   const pending = new Set<string>();
+  let held = false;
   worker.unref();
   worker.on('message', (data) => {
     const id = (data as { id?: unknown } | null)?.id;
-    if (typeof id === 'string' && pending.delete(id) && pending.size === 0) worker.unref();
+    if (typeof id === 'string' && pending.delete(id) && pending.size === 0 && !held) worker.unref();
   });
-  return {
+  // While terminating: an answer arriving then (comlink's release) must not
+  // unref the worker, or the process could exit with terminate() pending.
+  const hold = () => { held = true; worker.ref(); };
+  const wrapped: Comlink.Endpoint = {
     ...endpoint,
     postMessage(message: unknown, transfer?: Transferable[]) {
       const id = (message as { id?: unknown } | null)?.id;
@@ -82,6 +86,7 @@ function refWhileBusy(endpoint: Comlink.Endpoint, worker: Refable): Comlink.Endp
       endpoint.postMessage(message, transfer);
     },
   };
+  return { endpoint: wrapped, hold };
 }
 
 /** Starts `size` workers running `module` (a WorkerModule, or a module URL), which must call `exposeWorkerApi`. */
@@ -103,12 +108,12 @@ export async function createWorkerPool<T>(module: WorkerModule | URL, size: numb
       const worker = fromSource ? new Worker(bootstrap, { eval: true }) : new Worker(moduleUrl);
       const failed = new Promise<never>((_, reject) => worker.once('error', reject));
       failed.catch(() => { /* surfaced by the ready() race below */ });
-      const remote = Comlink.wrap<T>(refWhileBusy(nodeEndpoint(worker), worker));
+      const refs = refWhileBusy(nodeEndpoint(worker), worker);
+      const remote = Comlink.wrap<T>(refs.endpoint);
       workers.push(remote);
-      // Ref'd until it has exited, and released after: a release answered
-      // before terminate() would unref it, and the process could end (exit 13)
-      // with terminate() still pending.
-      ends.push(async () => { worker.ref(); await worker.terminate(); remote[Comlink.releaseProxy](); });
+      // Held (ref'd, and kept so by late answers) until it has exited: else the
+      // process could end (exit 13) with terminate() still pending.
+      ends.push(async () => { refs.hold(); remote[Comlink.releaseProxy](); await worker.terminate(); });
       await Promise.race([(remote as unknown as { ready(): Promise<void> }).ready(), failed]);
     }
   } else {
