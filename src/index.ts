@@ -5,7 +5,7 @@
 // modules' own helpers (table layouts, schedulers, kernels) stay internal.
 
 // The pre-execution stage.
-export { createPipeline, DEFAULT_MAX_BLOCKS_IN_FLIGHT, BlockFailedError, PipelineClosedError } from './pipeline/pipeline.js';
+export { createPipeline, DEFAULT_MAX_BLOCKS_IN_FLIGHT, BlockFailedError, PipelineBusyError, PipelineClosedError } from './pipeline/pipeline.js';
 export type {
   Pipeline, PipelineOptions, PipelineBackends, Backend, SignatureVerifier, StateTree, BlockResult, StageTimings,
 } from './pipeline/pipeline.js';

@@ -14,6 +14,7 @@ const EXPORTS = [
   'fromHex', 'generateWorkload', 'genesisToJson', 'inclusionProof', 'leafHash', 'merkleRoot', 'nodeHash', 'packSignatureBatch',
   'parseBlock', 'parseGenesis', 'serializeBlock', 'stateFromGenesis', 'toColumnar', 'toHex', 'validateBatch', 'validityFromVerdicts',
   'verifyInclusion', 'verifyReference',
+  'DestroyedError', 'InvalidArgumentError', 'LIMITS', 'PipelineBusyError', 'ResourceLimitError',
   'createSolanaStage', 'SOLANA_REASONS', 'DEFAULT_SOLANA_BATCH_SIZE', 'parseSolanaPacketLines', 'SolanaInputFormatError',
 ];
 

@@ -7,7 +7,8 @@
 // signature batch), finishSolanaPackets (fold verdicts, batches).
 import { type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
 import type { GpuContext } from '../gpu/device.js';
-import { createVerifier, type BackendChoice, type Verifier } from '../ed25519/verifier.js';
+import { createVerifier, type BackendChoice, type Verifier, type VerifierOptions } from '../ed25519/verifier.js';
+import { DestroyedError, requireObject } from '../errors.js';
 import { conflictLevels, cutBatches } from '../tx/solana/batches.js';
 import {
   decodeDetail, DECODE_OK, E_NOT_BASE64, F_KEY_COUNT, F_KEYS_OFF, F_MSG_OFF, F_SIG_COUNT, F_SIG_OFF, FIRST_SANITIZE_CODE,
@@ -52,6 +53,8 @@ export interface SolanaStageOptions {
   workers?: number;
   /** A GPU to verify on instead of acquiring one; the caller keeps ownership. */
   device?: GpuContext;
+  /** Called while the GPU kernels compile (see createVerifier). */
+  onCompileProgress?: VerifierOptions['onCompileProgress'];
 }
 
 export interface SolanaStageTimings {
@@ -84,6 +87,8 @@ export interface SolanaStageResult {
 export interface SolanaStage {
   readonly rules: RuleSet;
   readonly batchSize: number;
+  /** With backend 'auto' on the CPU: why the GPU is not used. */
+  readonly fallbackReason?: string;
   /** One packet per line; null stands for a line that could not be read (not base64): it is `malformed`. */
   process(packets: readonly (Uint8Array | null)[]): Promise<SolanaStageResult>;
   close(): Promise<void>;
@@ -247,12 +252,13 @@ const LINE_DETAILS: Record<number, string> = {
 };
 
 export async function createSolanaStage(options: SolanaStageOptions = {}): Promise<SolanaStage> {
+  requireObject(options, 'createSolanaStage(options): options');
   const rules = options.rules ?? 'solana';
   const batchSize = options.batchSize ?? DEFAULT_SOLANA_BATCH_SIZE;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a whole number >= 1, got ${batchSize}`);
   // Tables first: a bad table fails before any worker or GPU is started.
   const resolver = new AccountLockResolver(options.lookupTables);
-  const verifier = await createVerifier({ rules, backend: options.backend ?? 'auto', workers: options.workers, device: options.device });
+  const verifier = await createVerifier({ rules, backend: options.backend ?? 'auto', workers: options.workers, device: options.device, onCompileProgress: options.onCompileProgress });
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -279,8 +285,9 @@ export async function createSolanaStage(options: SolanaStageOptions = {}): Promi
   const stage: SolanaStage = {
     rules,
     batchSize,
+    ...(verifier.fallbackReason ? { fallbackReason: verifier.fallbackReason } : {}),
     process(packets) {
-      if (closed) return Promise.reject(new Error('the Solana stage is closed'));
+      if (closed) return Promise.reject(new DestroyedError('the Solana stage: used after close()'));
       // One call at a time: the lock resolver's key table is shared between calls.
       const result = queue.then(() => run(packets));
       queue = result.catch(() => undefined);
