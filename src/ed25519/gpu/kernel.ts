@@ -1,21 +1,64 @@
-// Host of the WGSL ed25519 batch verifier: two passes per chunk (challenge
-// hashing, then curve work) and one readback. GPU plumbing only; the
-// cryptography is in shaders/*.wgsl, its constants in ./constants.ts.
+// Host of the WGSL ed25519 batch verifier: four passes per chunk (challenge
+// hashing; decompression, checks and tables; the double scalar
+// multiplication; verdicts), state between them in storage buffers, and one
+// readback. GPU plumbing only; the cryptography is in shaders/*.wgsl, its
+// constants in ./constants.ts, its parameters in ./params.ts.
 import { type GpuContext, raceDeviceLoss } from '../../gpu/device.js';
 import { loadShaders } from '../../gpu/shader-source.js';
 import { createStaging, padTo4, planChunks, workgroupGrid, writePadded, type Staging } from '../../gpu/staging.js';
 import { VerifierDestroyedError, type RuleSet, type SignatureBatch, RULE_SETS, validateBatch, sliceBatch } from '../batch.js';
 import { baseTable, wgslConstants } from './constants.js';
-import { fieldOpCosts, wgslFieldCore } from './field-codegen.js';
+import { fieldOpCosts, wgslFeStorage, wgslFieldCore } from './field-codegen.js';
+import { ED25519_WORKGROUP_SIZE, FIELD_LAYOUT, derivedParams, wgslKernelParams } from './params.js';
 
-/** Bits of the per-item verdict mask the curve pass writes. */
+/** Bits of the per-item verdict mask the finish pass writes. */
 export const VERDICT_BIT: Readonly<Record<RuleSet, number>> = { zip215: 1, ref10: 2, solana: 4 };
 
-export const WORKGROUP_SIZE = 64;
+/** Bits of the per-point flags the prepare pass writes (S_OK on A's only). */
+const POINT_FLAG = { POINT_OK: 1, POINT_CANONICAL: 2, POINT_SMALL: 4, POINT_S_OK: 8 } as const;
 
-/** Shader files per pass, in concatenation order (WGSL has no include). */
-export const HASH_SHADERS = ['sha512', 'scalar25519', 'ed25519_verify_hash'] as const;
-export const CURVE_SHADERS = ['field25519', 'scalar25519', 'edwards25519', 'ed25519_verify_curve'] as const;
+export const WORKGROUP_SIZE = ED25519_WORKGROUP_SIZE;
+
+function wgslFlags(): string {
+  const all = { ...POINT_FLAG, VERDICT_ZIP215: VERDICT_BIT.zip215, VERDICT_REF10: VERDICT_BIT.ref10, VERDICT_SOLANA: VERDICT_BIT.solana };
+  return Object.entries(all).map(([k, v]) => `const ${k}: u32 = ${v}u;`).join('\n') + '\n';
+}
+
+export interface VerifyPass {
+  name: string;
+  entryPoint: string;
+  /** Files of shaders/, in concatenation order (WGSL has no include). */
+  shaders: readonly string[];
+  /** Generated WGSL placed before the files: parameters, constants, field code. */
+  generate: () => string;
+}
+
+const FIELD_SHADERS = ['field25519', 'edwards25519'] as const;
+const field = (storage: Record<string, boolean>) => wgslConstants(['field', 'scalar']) + wgslFlags() + wgslFieldCore()
+  + Object.entries(storage).map(([buf, store]) => wgslFeStorage(buf, { store })).join('\n');
+
+const CURVE_SHADERS = [...FIELD_SHADERS, 'ed25519_verify_table', 'ed25519_verify_curve'] as const;
+const curve = (entryPoint: string) => ({
+  name: `ed25519_verify_${entryPoint}`, entryPoint, shaders: CURVE_SHADERS,
+  generate: () => wgslKernelParams() + field({ points: false, table: true, base_table: false, p_state: true }),
+});
+
+/** The passes in dispatch order. */
+export const VERIFY_PASSES = {
+  hash: {
+    name: 'ed25519_verify_hash', entryPoint: 'hash_challenges', shaders: ['sha512', 'scalar25519', 'ed25519_verify_hash'],
+    generate: () => wgslKernelParams() + wgslConstants(['sha512', 'scalar']),
+  },
+  prepare: {
+    name: 'ed25519_verify_prepare', entryPoint: 'prepare', shaders: [...FIELD_SHADERS, 'scalar25519', 'ed25519_verify_table', 'ed25519_verify_prepare'],
+    generate: () => wgslKernelParams() + field({ points: true, table: true }),
+  },
+  table: curve('build_table'),
+  scalarmul: curve('scalarmul'),
+  finish: curve('finish'),
+} as const satisfies Record<string, VerifyPass>;
+
+type PassName = keyof typeof VERIFY_PASSES;
 
 export interface GpuVerifyKernelOptions {
   /** Cap on items per dispatch (besides the device's own limits). Default 65536. */
@@ -30,23 +73,18 @@ export interface GpuVerifyKernel {
   destroy(): void;
 }
 
-interface Pipelines {
-  hash: GPUComputePipeline;
-  curve: GPUComputePipeline;
-  /** Milliseconds from the first request to both pipelines being ready. */
+type Pipelines = Record<PassName, GPUComputePipeline> & {
+  /** Milliseconds from the first request to every pipeline being ready. */
   compileMs: number;
-}
+};
 
 // Compiled once per device; every kernel on that device shares them.
 const pipelineCache = new WeakMap<GPUDevice, Promise<Pipelines>>();
 
-/** The WGSL source of each pass (generated constants first). */
-export async function verifyShaderSources(): Promise<{ hash: string; curve: string }> {
-  const [hash, curve] = await Promise.all([loadShaders(HASH_SHADERS), loadShaders(CURVE_SHADERS)]);
-  return {
-    hash: wgslConstants(['sha512', 'scalar']) + hash,
-    curve: wgslConstants(['field', 'scalar']) + wgslFieldCore() + curve,
-  };
+/** The complete WGSL of each pass. */
+export async function verifyShaderSources(): Promise<Record<PassName, string>> {
+  const entries = await Promise.all(Object.entries(VERIFY_PASSES).map(async ([k, p]) => [k, p.generate() + await loadShaders(p.shaders)] as const));
+  return Object.fromEntries(entries) as Record<PassName, string>;
 }
 
 async function compile(device: GPUDevice, label: string, code: string, entryPoint: string): Promise<GPUComputePipeline> {
@@ -59,18 +97,17 @@ async function compile(device: GPUDevice, label: string, code: string, entryPoin
   return device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint } });
 }
 
-/** The two pipelines for `device`, compiled on first use and cached. */
+/** The pipelines for `device`, compiled on first use and cached. */
 export function verifyPipelines(device: GPUDevice): Promise<Pipelines> {
   let p = pipelineCache.get(device);
   if (!p) {
     p = (async () => {
       const t0 = performance.now();
       const src = await verifyShaderSources();
-      const [hash, curve] = await Promise.all([
-        compile(device, 'ed25519_verify_hash', src.hash, 'hash_challenges'),
-        compile(device, 'ed25519_verify_curve', src.curve, 'verify_curve'),
-      ]);
-      return { hash, curve, compileMs: performance.now() - t0 };
+      const names = Object.keys(VERIFY_PASSES) as PassName[];
+      const compiled = await Promise.all(names.map((k) => compile(device, VERIFY_PASSES[k].name, src[k], VERIFY_PASSES[k].entryPoint)));
+      const out = Object.fromEntries(names.map((k, i) => [k, compiled[i]])) as Record<PassName, GPUComputePipeline>;
+      return { ...out, compileMs: performance.now() - t0 };
     })();
     // A failed compile is not cached: the next call reports it again.
     p.catch(() => pipelineCache.delete(device));
@@ -78,6 +115,18 @@ export function verifyPipelines(device: GPUDevice): Promise<Pipelines> {
   }
   return p;
 }
+
+/** Bytes per item of each state buffer between passes. */
+const FE_BYTES = 4 * FIELD_LAYOUT.LIMBS;
+const STATE_BYTES = {
+  challenges: 32,
+  points: 2 * 2 * FE_BYTES, // x, y of A and of R
+  flags: 2 * 4,
+  scalars: 2 * 32,
+  table: (derivedParams().K_TABLE_SIZE + 1) * 4 * FE_BYTES, // [1..K](−A), R
+  p: 4 * FE_BYTES,
+  verdicts: 4,
+} as const;
 
 export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOptions = {}): GpuVerifyKernel {
   const { device } = ctx;
@@ -92,7 +141,6 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
   async function runChunk(pl: Pipelines, chunk: SignatureBatch): Promise<Uint8Array> {
     const n = chunk.messageOffsets.length - 1;
     const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
-    const [gx, gy] = workgroupGrid(Math.ceil(n / WORKGROUP_SIZE), maxPerDim);
     // Buffers are per call (not pooled): calls in flight at once must not
     // share an input or output buffer across an await.
     const make = (label: string, data: ArrayBufferView | null, size: number) => {
@@ -105,24 +153,32 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
     const msgs = make('ed25519 messages', chunk.messages, chunk.messages.length);
     const offs = make('ed25519 offsets', chunk.messageOffsets, chunk.messageOffsets.byteLength);
     const params = make('ed25519 params', new Uint32Array([n]), 4);
-    const ks = make('ed25519 challenges', null, 32 * n);
-    const out = make('ed25519 verdicts', null, 4 * n);
-    const buffers = [keys, sigs, msgs, offs, params, ks, out];
+    const state = Object.fromEntries(Object.entries(STATE_BYTES).map(([k, bytes]) => [k, make(`ed25519 ${k}`, null, bytes * n)])) as Record<keyof typeof STATE_BYTES, GPUBuffer>;
+    const buffers = [keys, sigs, msgs, offs, params, ...Object.values(state)];
     try {
-      const bind = (pipeline: GPUComputePipeline, resources: GPUBuffer[]) => device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
-      });
       const encoder = device.createCommandEncoder({ label: 'ed25519 verify' });
       const pass = encoder.beginComputePass();
-      pass.setPipeline(pl.hash);
-      pass.setBindGroup(0, bind(pl.hash, [keys, sigs, msgs, offs, ks, params]));
-      pass.dispatchWorkgroups(gx, gy);
-      pass.setPipeline(pl.curve);
-      pass.setBindGroup(0, bind(pl.curve, [keys, sigs, ks, tableBuffer, out, params]));
-      pass.dispatchWorkgroups(gx, gy);
+      // Resources by binding number; a pass's layout holds only the bindings its entry point uses.
+      const dispatch = (name: PassName, resources: (GPUBuffer | null)[], invocations: number) => {
+        const pipeline = pl[name];
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, device.createBindGroup({
+          layout: pipeline.getBindGroupLayout(0),
+          entries: resources.flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : [])),
+        }));
+        pass.dispatchWorkgroups(...workgroupGrid(Math.ceil(invocations / WORKGROUP_SIZE), maxPerDim));
+      };
+      const { challenges, points, flags, scalars, table, p, verdicts } = state;
+      dispatch('hash', [keys, sigs, msgs, offs, challenges, params], n);
+      // One invocation per point: A of every item, then R of every item.
+      dispatch('prepare', [keys, sigs, challenges, points, flags, scalars, table, params], 2 * n);
+      // ed25519_verify_curve.wgsl's bindings: params, points, table, scalars, base table, P, flags, verdicts
+      // (every entry point's addition may read the base table).
+      dispatch('table', [params, points, table, null, tableBuffer, null, null, null], n);
+      dispatch('scalarmul', [params, null, table, scalars, tableBuffer, p, null, null], n);
+      dispatch('finish', [params, null, table, null, tableBuffer, p, flags, verdicts], n);
       pass.end();
-      const [words] = await staging.submitAndRead(encoder, [{ buffer: out, offset: 0, size: 4 * n }]);
+      const [words] = await staging.submitAndRead(encoder, [{ buffer: state.verdicts, offset: 0, size: 4 * n }]);
       const masks = new Uint32Array(words.buffer, words.byteOffset, n);
       return Uint8Array.from(masks);
     } finally {
@@ -140,7 +196,7 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
     const pl = await raceDeviceLoss(ctx, verifyPipelines(device));
     const chunks = planChunks({
       count: n,
-      fixedBytesPerItem: [32, 64, 32, 4],
+      fixedBytesPerItem: [32, 64, ...Object.values(STATE_BYTES)],
       variableOffsets: batch.messageOffsets,
       workgroupSize: WORKGROUP_SIZE,
       grid2d: true,
@@ -172,29 +228,44 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
 }
 
 /**
- * The operation count of one verify, from the kernels' structure (counts of
- * field operations per point operation, as written in the .wgsl files) and
- * the generated field code's measured cost per operation. An estimate of
- * work, not a measurement of time.
+ * The operation count of one verify, from the passes' structure (counts of
+ * field operations per point operation, as written in the .wgsl files, for
+ * the parameters in ./params.ts) and the generated field code's count of
+ * u32 operations per field operation. An estimate of work, not a
+ * measurement of time.
  */
-export function verifyOpCount(): { fieldMul: number; fieldSq: number; fieldAddSub: number; u32Ops: number; perFieldOp: ReturnType<typeof fieldOpCosts> } {
+export function verifyOpCount(): { fieldMul: number; fieldSq: number; fieldAddSub: number; canon: number; u32Ops: number; perFieldOp: ReturnType<typeof fieldOpCosts> } {
   const c = fieldOpCosts();
-  // Point operations per item (ed25519_verify_curve.wgsl):
-  const dbl = 63 * 4 + 3 * 3;          // Horner chain + [8]· of A, R, P − R
-  const add = 7 + 64 + 32 + 1;         // table [1..8](−A), k digits, S digits, P − R
-  const toCached = 1 + 7 + 1;
-  // Per decompression: 255 squarings (251 in the power), 42 multiplies, 6 add/sub; two of them.
-  const fieldSq = 2 * 255 + 4 * dbl;
-  const fieldMul = 2 * 42 + 2 /* T of A, R */ + 4 * dbl + 8 * add + toCached + 2 /* P == R */;
-  const fieldAddSub = 2 * 6 + 7 * dbl + 6 * add + 3 * toCached + 2 + 49 /* negated digits, ~half */ + 5;
-  // Canonical reductions (comparisons): 18 per item, ~4 ripples of 60 ops each.
-  const canon = 18 * 260;
+  const { K_DIGITS, S_DIGITS, K_TABLE_SIZE } = derivedParams();
+  const kw = 256 / K_DIGITS;
+  const limbs = FIELD_LAYOUT.LIMBS;
+  // A doubling: 4 squarings, 3 multiplies (+1 for T), 7 add/sub. An
+  // addition: 7 multiplies (+1 for T), 6 add/sub (+2 selects of LIMBS in the
+  // scalar multiplication, where a negative digit swaps F and G).
+  let sq = 0, mul = 0, addSub = 0, canon = 0, other = 0;
+  const dbl = (n: number, withT: number) => { sq += 4 * n; mul += 3 * n + withT; addSub += 7 * n; };
+  const add = (n: number, withT: number) => { mul += 7 * n + withT; addSub += 6 * n; };
+  // Pass 2, per point (two per item): decompression (255 squarings, 42
+  // multiplies, 6 add/sub, 4 canonical reductions), [8]·point, identity test.
+  sq += 2 * 255; mul += 2 * 42; addSub += 2 * 6 + 2 * 2; canon += 2 * 4;
+  dbl(2 * 3, 0); canon += 2 * 2; addSub += 2;
+  // Pass 2, the table [1..K](−A): −A (1 multiply, 2 negations), K to-cached
+  // (1 multiply, 3 add/sub), K − 1 additions.
+  mul += 1 + K_TABLE_SIZE; addSub += 2 + 3 * K_TABLE_SIZE; add(K_TABLE_SIZE - 1, K_TABLE_SIZE - 1);
+  // Pass 3: (K_DIGITS − 1)·w doublings (T on the last of each window), K_DIGITS + S_DIGITS additions
+  // (T before an S addition and on P itself).
+  dbl((K_DIGITS - 1) * kw, K_DIGITS - 1);
+  add(K_DIGITS + S_DIGITS, S_DIGITS + 1);
+  other += (K_DIGITS + S_DIGITS) * 2 * limbs + (K_DIGITS + S_DIGITS) * 8;
+  // Pass 4: P == R (2 multiplies, 2 comparisons), R to cached and negated
+  // (2 multiplies, 4 add/sub), P − R, [8]·(P − R), identity test.
+  mul += 4; addSub += 2 + 4; canon += 2; add(1, 1); dbl(3, 0); canon += 2; addSub += 1;
   // Pass 1: SHA-512 ≈ 10.5k ops per 128-byte block, two blocks (one holds
   // R ‖ A and up to 47 message bytes; a SPEC §4 transaction signs 81), and the
   // bitwise reduction mod L: 512 steps × ~100 ops.
   const hash = 2 * 10_500 + 512 * 100;
-  const u32Ops = fieldMul * c.mul + fieldSq * c.sq + fieldAddSub * Math.round((c.add + c.sub) / 2) + canon + hash;
-  return { fieldMul, fieldSq, fieldAddSub, u32Ops, perFieldOp: c };
+  const u32Ops = mul * c.mul + sq * c.sq + addSub * Math.round((c.add + c.sub) / 2) + canon * c.canon + other + hash;
+  return { fieldMul: mul, fieldSq: sq, fieldAddSub: addSub, canon, u32Ops, perFieldOp: c };
 }
 
 /** verifyOpCount().u32Ops, for the benchmark's table. */
