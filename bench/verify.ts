@@ -6,6 +6,11 @@
 // Prints a table and writes bench/out/verify.json.
 //
 //   npm run bench:verify -- [--min-log 8] [--max-log 18] [--runs 3] [--budget-s 150] [--rules zip215] [--keys 1024] [--backends gpu,pool,node,noble]
+//                           [--old-kernel [COMMIT]]
+//
+// --old-kernel COMMIT adds the WGSL verifier as it was at COMMIT (from git
+// history, bench/old-kernel.ts; default c4fe5be, the two-pass kernel before
+// the register redesign) as one more backend, timed interleaved with the current one.
 //
 // Each backend stops at the first size whose predicted time for its runs
 // passes --budget-s (SwiftShader and noble get there early); what was capped
@@ -21,6 +26,7 @@ import { loadNodeCrypto, verifyRange } from '../src/ed25519/cpu/engine.js';
 import { verifyReference } from '../src/ed25519/reference.js';
 import { ESTIMATED_U32_OPS_PER_VERIFY, createGpuVerifyKernel, type GpuVerifyKernel } from '../src/ed25519/gpu/kernel.js';
 import { median } from '../src/stats.js';
+import { BASELINE_KERNEL_COMMIT, loadKernelAt } from './old-kernel.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,6 +40,8 @@ const rules = arg('rules', 'zip215') as RuleSet;
 const distinctKeys = Number(arg('keys', '1024'));
 /** Which backends to time: any of gpu, pool, node, noble (default all). */
 const only = new Set(arg('backends', 'gpu,pool,node,noble').split(','));
+const oldKernelArg = process.argv.includes('--old-kernel') ? arg('old-kernel', '') : undefined;
+const oldKernelCommit = oldKernelArg === undefined ? undefined : !oldKernelArg || oldKernelArg.startsWith('--') ? BASELINE_KERNEL_COMMIT : oldKernelArg;
 if (!RULE_SETS.includes(rules)) throw new RangeError(`--rules must be one of ${RULE_SETS.join('|')}`);
 
 const MESSAGE_BYTES = 81;
@@ -99,6 +107,11 @@ const pool = await createCpuVerifier({ workers: cores });
 const nodeCrypto = await loadNodeCrypto();
 const backends: Backend[] = [];
 if (gpuKernel) { const k = gpuKernel; backends.push({ name: 'gpu', rules, run: (b) => k.verify(b, rules) }); }
+let oldKernel: GpuVerifyKernel | undefined;
+if (ctx && oldKernelCommit !== undefined) {
+  const k = oldKernel = (await loadKernelAt(oldKernelCommit))(ctx);
+  backends.push({ name: `gpu ${oldKernelCommit}`, rules, run: (b) => k.verify(b, rules) });
+}
 if (only.has('pool')) backends.push({ name: `cpu pool (${pool.workers} workers)`, rules, run: (b) => pool.verify(b, rules) });
 if (only.has('node')) backends.push({
   name: 'node:crypto 1 thread', rules: 'ref10',
@@ -212,5 +225,6 @@ console.log('\nwrote bench/out/verify.json');
 
 await pool.destroy();
 gpuKernel?.destroy();
+oldKernel?.destroy();
 ctx?.destroy();
 process.exit(0);

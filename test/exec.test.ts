@@ -7,11 +7,13 @@ import { stateFromGenesis, type GenesisAccount } from '../src/state/genesis.js';
 import { createStateRoot } from '../src/state/state-root.js';
 import { decodeBlock, validityFromVerdicts } from '../src/exec/decode.js';
 import { createExecutor, executeSequential, type Executor } from '../src/exec/executor.js';
-import { Receipt, TouchSet } from '../src/exec/apply.js';
+import { TouchSet } from '../src/exec/apply.js';
+import { Receipt } from '../src/tx/v1/receipt.js';
 import { APPLIED, applyResolvedAhead, NEXT_CHUNK, RESOLVE_CHUNK } from '../src/exec/resolve-ahead.js';
-import { seededRandom, writeTransfer } from '../src/exec/synthetic.js';
-import type { BlockRecords } from '../src/tx/transaction.js';
-import { TX_SIZE } from '../src/tx/transaction.js';
+import { seededRandom } from '../src/exec/synthetic.js';
+import { writeTransfer } from '../src/tx/v1/index.js';
+import type { BlockRecords } from '../src/tx/v1/index.js';
+import { TX_SIZE } from '../src/tx/v1/index.js';
 import { toHex } from '../src/hex.js';
 
 import { Model, U64_MAX, naiveTree, oracleRoot } from './support/exec-model.js';

@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { toHex } from '../src/hex.js';
-import { decodeTransaction, parseBlock } from '../src/tx/transaction.js';
+import { decodeTransaction, parseBlock } from '../src/tx/v1/index.js';
 import { blockToFile, genesisToJson } from '../src/workload/files.js';
 import { GENESIS_BALANCE, generateWorkload, type Workload, type WorkloadSpec } from '../src/workload/generate.js';
 import { createPrng } from '../src/workload/prng.js';

@@ -9,7 +9,7 @@ import { packSignatureBatch } from '../src/ed25519/batch.js';
 import { toHex } from '../src/hex.js';
 import { createPipeline, type BlockResult } from '../src/pipeline/index.js';
 import { parseGenesis } from '../src/state/genesis.js';
-import { parseBlock, type BlockRecords } from '../src/tx/transaction.js';
+import { parseBlock, type BlockRecords } from '../src/tx/v1/index.js';
 import { defaultSigner, generateWorkload } from '../src/workload/index.js';
 
 describe('README example: the stage in a node loop', () => {

@@ -6,7 +6,7 @@ import { toHex } from '../src/hex.js';
 import { merkleRoot } from '../src/merkle/reference.js';
 import { createPipeline, type BlockResult, type SignatureVerifier, type StateTree } from '../src/pipeline/pipeline.js';
 import { stateFromGenesis } from '../src/state/genesis.js';
-import type { BlockRecords } from '../src/tx/transaction.js';
+import type { BlockRecords } from '../src/tx/v1/index.js';
 import { generateWorkload, type Workload, type WorkloadSpec } from '../src/workload/generate.js';
 import { nodeSigner } from '../src/workload/signer-node.js';
 import { oracleVerdicts as supportOracleVerdicts } from './support/ed25519-cases.js';

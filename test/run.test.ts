@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import { encodeSignedPart, serializeBlock } from '../src/tx/transaction.js';
+import { encodeSignedPart, serializeBlock } from '../src/tx/v1/index.js';
 import { toHex } from '../src/hex.js';
 import { Model, U64_MAX, oracleRoot } from './support/exec-model.js';
 import { seededRandom } from '../src/exec/synthetic.js';

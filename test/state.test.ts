@@ -6,12 +6,13 @@ import { GenesisFormatError, loadGenesis, parseGenesis } from '../src/state/gene
 import { createStateRoot } from '../src/state/state-root.js';
 import { decodeBlock } from '../src/exec/decode.js';
 import { executeSequential } from '../src/exec/executor.js';
-import { seededRandom, syntheticBlock, syntheticGenesis, syntheticKey, writeTransfer } from '../src/exec/synthetic.js';
+import { seededRandom, syntheticBlock, syntheticGenesis, syntheticKey } from '../src/exec/synthetic.js';
+import { writeTransfer } from '../src/tx/v1/index.js';
 import { createIncrementalMerkleTree } from '../src/merkle/incremental.js';
 import { merkleRoot } from '../src/merkle/reference.js';
 import { acquireGpu, type GpuContext } from '../src/gpu/device.js';
 import { toHex } from '../src/hex.js';
-import { TX_SIZE } from '../src/tx/transaction.js';
+import { TX_SIZE } from '../src/tx/v1/index.js';
 import { U64_MAX, oracleRoot } from './support/exec-model.js';
 
 const key = (b: number) => toHex(new Uint8Array(32).fill(b));

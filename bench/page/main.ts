@@ -12,7 +12,7 @@ import { createMerkleHasher } from '../../src/merkle/hasher.js';
 import { createPipeline } from '../../src/pipeline/pipeline.js';
 import { measurePipelineRun, median, STAGES } from '../../src/pipeline/measure.js';
 import { stateFromGenesis } from '../../src/state/genesis.js';
-import { TX_SIZE, type BlockRecords } from '../../src/tx/transaction.js';
+import { TX_SIZE, type BlockRecords } from '../../src/tx/v1/index.js';
 import { generateWorkload, type Workload } from '../../src/workload/generate.js';
 import { nobleSigner } from '../../src/workload/signer-noble.js';
 import { drawChart, type Series } from './chart.js';

@@ -10,14 +10,14 @@ import { DEFAULT_RULES, createVerifier, type Verifier } from '../ed25519/verifie
 import { acquireGpu, type GpuContext } from '../gpu/device.js';
 import { createIncrementalMerkleTree } from '../merkle/incremental.js';
 import { defaultWorkerCount } from '../pool/worker-pool.js';
-import { parseBlock, type BlockRecords } from '../tx/transaction.js';
+import { parseBlock, type BlockRecords } from '../tx/v1/index.js';
 import { toHex } from '../hex.js';
 import { GenesisFormatError, parseGenesis, stateFromGenesis } from '../state/genesis.js';
 import { ACCOUNT_BYTES } from '../state/account-state.js';
 import { createStateRoot, type StateRoot } from '../state/state-root.js';
 import { decodeBlock, validityFromVerdicts } from '../exec/decode.js';
 import { createExecutor, type Executor } from '../exec/executor.js';
-import { RECEIPT_NAMES } from '../exec/apply.js';
+import { RECEIPT_NAMES } from '../tx/v1/receipt.js';
 
 const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
 

@@ -5,19 +5,8 @@ import {
   AccountState, findCell, hashKey, probeFrom, BALANCE_HI, BALANCE_LO, LEAF_WORDS, NONCE_HI, NONCE_LO, SLOT_PLUS_ONE, TOUCH_INDEX, TOUCH_MARK,
 } from '../state/account-state.js';
 import { KEY_STRIDE, VALUE_STRIDE, type DecodedBlock } from './decode.js';
+import { Receipt } from '../tx/v1/receipt.js';
 
-/** Receipt codes of SPEC §5; checks run in this order. */
-export const Receipt = {
-  OK: 0,
-  MALFORMED: 1,
-  BAD_SIGNATURE: 2,
-  UNKNOWN_SENDER: 3,
-  BAD_NONCE: 4,
-  INSUFFICIENT_FUNDS: 5,
-  OVERFLOW: 6,
-} as const;
-export type ReceiptCode = (typeof Receipt)[keyof typeof Receipt];
-export const RECEIPT_NAMES = ['OK', 'MALFORMED', 'BAD_SIGNATURE', 'UNKNOWN_SENDER', 'BAD_NONCE', 'INSUFFICIENT_FUNDS', 'OVERFLOW'] as const;
 
 /**
  * Transactions whose home cells are loaded together before any is probed.

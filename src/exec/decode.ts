@@ -2,8 +2,8 @@
 // (aligned key words and u64 halves, in SharedArrayBuffers so workers read
 // them in place) and the signature batch (SPEC §2) for the verifier.
 import type { SignatureBatch } from '../ed25519/batch.js';
-import type { BlockRecords } from '../tx/transaction.js';
-import { TX_SIZE, TX_VERSION, TX_SIGNED_OFFSET, TX_SIGNED_LENGTH } from '../tx/transaction.js';
+import type { BlockRecords } from '../tx/v1/index.js';
+import { TX_SIGNED_OFFSET, TX_SIGNED_LENGTH, TX_FROM_OFFSET, TX_TO_OFFSET, TX_AMOUNT_OFFSET, isWellFormed } from '../tx/v1/transaction.js';
 
 /** Per transaction in `keys`: from = words [16i, 16i+8), to = [16i+8, 16i+16). */
 export const KEY_STRIDE = 16;
@@ -36,8 +36,7 @@ export function decodeBlock(records: BlockRecords): DecodedBlock {
   const wellFormed = new Uint8Array(new SharedArrayBuffer(Math.max(1, n))).subarray(0, n);
   let m = 0;
   for (let i = 0; i < n; i++) {
-    const start = offs[i];
-    if (offs[i + 1] - start === TX_SIZE && src[start + TX_SIGNED_OFFSET] === TX_VERSION) {
+    if (isWellFormed(src, offs[i], offs[i + 1])) {
       wellFormed[i] = 1;
       m++;
     }
@@ -63,13 +62,13 @@ export function decodeBlock(records: BlockRecords): DecodedBlock {
     const pk = 32 * k;
     const kb = 64 * i;
     for (let j = 0; j < 32; j++) {
-      const from = src[s + 65 + j];
+      const from = src[s + TX_FROM_OFFSET + j];
       publicKeys[pk + j] = from;
       keyBytes[kb + j] = from;
-      keyBytes[kb + 32 + j] = src[s + 97 + j];
+      keyBytes[kb + 32 + j] = src[s + TX_TO_OFFSET + j];
     }
     const vb = 16 * i;
-    for (let j = 0; j < 16; j++) valueBytes[vb + j] = src[s + 129 + j];
+    for (let j = 0; j < 16; j++) valueBytes[vb + j] = src[s + TX_AMOUNT_OFFSET + j];
     messageOffsets[k + 1] = msg + TX_SIGNED_LENGTH;
     batchRecords[k] = i;
     k++;

@@ -21,7 +21,8 @@
 // dirty itself. New accounts are only ever created in that ordered pass, so
 // slots follow block order (SPEC §5).
 import { hashKey, probeFrom, LEAF_WORDS, SLOT_PLUS_ONE, TOUCH_INDEX, TOUCH_MARK } from '../state/account-state.js';
-import { applyTransfer, Receipt, type Toucher } from './apply.js';
+import { applyTransfer, type Toucher } from './apply.js';
+import { Receipt } from '../tx/v1/receipt.js';
 import { KEY_STRIDE, VALUE_STRIDE } from './decode.js';
 
 /**

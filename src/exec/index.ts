@@ -1,8 +1,7 @@
 // Execution of verified transactions (SPEC §5): decode, apply, parallel executor.
 export { decodeBlock, validityFromVerdicts, KEY_STRIDE, VALUE_STRIDE } from './decode.js';
 export type { DecodedBlock } from './decode.js';
-export { Receipt, RECEIPT_NAMES, applyRange, resolveCells, TouchSet } from './apply.js';
-export type { ReceiptCode } from './apply.js';
+export { applyRange, resolveCells, TouchSet } from './apply.js';
 export { executeSequential, createExecutor, DEFAULT_MIN_PARALLEL_RECORDS } from './executor.js';
 export type { Executor, ExecutorOptions, BlockExecution } from './executor.js';
 export type { ExecutionMode, ParallelMode } from './mode-choice.js';

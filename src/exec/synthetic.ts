@@ -2,8 +2,7 @@
 // with correct nonces but no real signatures (the validity mask is given
 // directly, as the verifier would give it). Seeded and deterministic.
 // Signed workloads for the whole pipeline live in src/workload.
-import type { BlockRecords } from '../tx/transaction.js';
-import { TX_SIZE, TX_VERSION } from '../tx/transaction.js';
+import { TX_SIZE, writeTransfer, type BlockRecords } from '../tx/v1/index.js';
 import type { GenesisAccount } from '../state/genesis.js';
 
 /** A small seeded PRNG (splitmix32): enough for workloads, not for keys that must be secret. */
@@ -30,16 +29,6 @@ export function syntheticGenesis(accounts: number, seed: number, balance = 1_000
   const out: GenesisAccount[] = [];
   for (let i = 0; i < accounts; i++) out.push({ key: syntheticKey(seed, i), balance });
   return out;
-}
-
-/** Writes one version-1 transaction (zero signature) at `out[at..at+145)`. */
-export function writeTransfer(out: Uint8Array, at: number, from: Uint8Array, to: Uint8Array, amount: bigint, nonce: bigint): void {
-  out[at + 64] = TX_VERSION;
-  out.set(from, at + 65);
-  out.set(to, at + 97);
-  const view = new DataView(out.buffer, out.byteOffset + at + 129, 16);
-  view.setBigUint64(0, amount, true);
-  view.setBigUint64(8, nonce, true);
 }
 
 export type SyntheticPattern = 'uniform' | 'hot' | 'chains';

@@ -4,10 +4,10 @@
 // its intervals (the time at least one block was in it), not their sum.
 import { toHex } from '../hex.js';
 import { decodeBlock } from '../exec/decode.js';
-import { RECEIPT_NAMES } from '../exec/apply.js';
+import { RECEIPT_NAMES } from '../tx/v1/receipt.js';
 import { executeSequential } from '../exec/executor.js';
 import { stateFromGenesis, type GenesisAccount } from '../state/genesis.js';
-import type { BlockRecords } from '../tx/transaction.js';
+import type { BlockRecords } from '../tx/v1/index.js';
 import type { Pipeline } from './pipeline.js';
 import type { BlockResult, StageSpans } from './schedule.js';
 

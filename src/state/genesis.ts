@@ -1,7 +1,7 @@
 // Genesis of SPEC §5: {"accounts": [{"key": "<64 hex>", "balance": "<decimal u64>"}, ...]}.
 // Accounts get slots in file order with nonce 0. Every error names the account index.
 import { AccountState } from './account-state.js';
-import { U64_MAX } from '../tx/transaction.js';
+import { U64_MAX } from '../tx/v1/index.js';
 import { fromHex } from '../hex.js';
 
 export class GenesisFormatError extends Error {

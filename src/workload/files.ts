@@ -1,6 +1,6 @@
 // A workload as files: SPEC §5 genesis JSON and SPEC §4 block files.
 import { toHex } from '../hex.js';
-import { serializeBlock, type BlockRecords } from '../tx/transaction.js';
+import { serializeBlock, type BlockRecords } from '../tx/v1/index.js';
 import type { GenesisAccount } from './generate.js';
 
 /** `{"accounts": [{"key": "<64 hex>", "balance": "<decimal u64>"}, ...]}` with one account per line. */

@@ -5,10 +5,10 @@
 // records what it intended, which tests use as an oracle built from the other
 // direction (construction, not execution).
 import { sha256 } from '@noble/hashes/sha2.js';
-import { TX_SIGNED_OFFSET, TX_SIZE, encodeSignedPart, type BlockRecords } from '../tx/transaction.js';
+import { TX_SIGNED_OFFSET, TX_SIZE, encodeSignedPart, type BlockRecords } from '../tx/v1/index.js';
 import { createPrng, type Prng } from './prng.js';
 import type { Ed25519Signer, SigningKey } from './signer.js';
-import { Receipt } from '../exec/apply.js';
+import { Receipt } from '../tx/v1/receipt.js';
 import type { GenesisAccount } from '../state/genesis.js';
 
 export type WorkloadName = 'uniform' | 'hot' | 'bad-sigs' | 'new-accounts';

@@ -4,12 +4,12 @@
 // readback. GPU plumbing only; the cryptography is in shaders/*.wgsl, its
 // constants in ./constants.ts, its parameters in ./params.ts.
 import { type GpuContext, raceDeviceLoss } from '../../gpu/device.js';
-import { loadShaders } from '../../gpu/shader-source.js';
+import { defineProgram, type GpuProgram } from '../../gpu/program.js';
 import { createStaging, padTo4, planChunks, workgroupGrid, writePadded, type Staging } from '../../gpu/staging.js';
 import { VerifierDestroyedError, type RuleSet, type SignatureBatch, RULE_SETS, validateBatch, sliceBatch } from '../batch.js';
 import { baseTable, wgslConstants } from './constants.js';
 import { fieldOpCosts, wgslFeStorage, wgslFieldCore } from './field-codegen.js';
-import { ED25519_WORKGROUP_SIZE, FIELD_LAYOUT, derivedParams, wgslKernelParams } from './params.js';
+import { ED25519_KNOBS, FIELD_LAYOUT, derivedParams, wgslDerivedParams, type Ed25519Knobs } from './params.js';
 
 /** Bits of the per-item verdict mask the finish pass writes. */
 export const VERDICT_BIT: Readonly<Record<RuleSet, number>> = { zip215: 1, ref10: 2, solana: 4 };
@@ -17,48 +17,41 @@ export const VERDICT_BIT: Readonly<Record<RuleSet, number>> = { zip215: 1, ref10
 /** Bits of the per-point flags the prepare pass writes (S_OK on A's only). */
 const POINT_FLAG = { POINT_OK: 1, POINT_CANONICAL: 2, POINT_SMALL: 4, POINT_S_OK: 8 } as const;
 
-export const WORKGROUP_SIZE = ED25519_WORKGROUP_SIZE;
-
 function wgslFlags(): string {
   const all = { ...POINT_FLAG, VERDICT_ZIP215: VERDICT_BIT.zip215, VERDICT_REF10: VERDICT_BIT.ref10, VERDICT_SOLANA: VERDICT_BIT.solana };
   return Object.entries(all).map(([k, v]) => `const ${k}: u32 = ${v}u;`).join('\n') + '\n';
 }
 
-export interface VerifyPass {
-  name: string;
-  entryPoint: string;
-  /** Files of shaders/, in concatenation order (WGSL has no include). */
-  shaders: readonly string[];
-  /** Generated WGSL placed before the files: parameters, constants, field code. */
-  generate: () => string;
-}
-
 const FIELD_SHADERS = ['field25519', 'edwards25519'] as const;
-const field = (storage: Record<string, boolean>) => wgslConstants(['field', 'scalar']) + wgslFlags() + wgslFieldCore()
-  + Object.entries(storage).map(([buf, store]) => wgslFeStorage(buf, { store })).join('\n');
-
 const CURVE_SHADERS = [...FIELD_SHADERS, 'ed25519_verify_table', 'ed25519_verify_curve'] as const;
-const curve = (entryPoint: string) => ({
-  name: `ed25519_verify_${entryPoint}`, entryPoint, shaders: CURVE_SHADERS,
-  generate: () => wgslKernelParams() + field({ points: false, table: true, base_table: false, p_state: true }),
+
+/** Generated code of a pass that does field arithmetic, with loads/stores for its state buffers (name: stores too). */
+const fieldCode = (storage: Record<string, boolean>) => (k: Ed25519Knobs) => wgslDerivedParams(k)
+  + wgslConstants(['field', 'scalar'], k) + wgslFlags() + wgslFieldCore(k)
+  + Object.entries(storage).map(([buf, store]) => wgslFeStorage(buf, { store }, k)).join('\n');
+
+const curve = (entryPoint: string) => defineProgram({
+  name: `ed25519_verify_${entryPoint}`, entryPoint, shaders: CURVE_SHADERS, params: ED25519_KNOBS,
+  generate: fieldCode({ points: false, table: true, base_table: false, p_state: true }),
 });
 
-/** The passes in dispatch order. */
+/** The passes in dispatch order (each a program of src/gpu/program.ts). */
 export const VERIFY_PASSES = {
-  hash: {
+  hash: defineProgram({
     name: 'ed25519_verify_hash', entryPoint: 'hash_challenges', shaders: ['sha512', 'scalar25519', 'ed25519_verify_hash'],
-    generate: () => wgslKernelParams() + wgslConstants(['sha512', 'scalar']),
-  },
-  prepare: {
+    generate: () => wgslConstants(['sha512', 'scalar']),
+  }),
+  prepare: defineProgram({
     name: 'ed25519_verify_prepare', entryPoint: 'prepare', shaders: [...FIELD_SHADERS, 'scalar25519', 'ed25519_verify_table', 'ed25519_verify_prepare'],
-    generate: () => wgslKernelParams() + field({ points: true, table: true }),
-  },
+    params: ED25519_KNOBS, generate: fieldCode({ points: true, table: true }),
+  }),
   table: curve('build_table'),
   scalarmul: curve('scalarmul'),
   finish: curve('finish'),
-} as const satisfies Record<string, VerifyPass>;
+} as const satisfies Record<string, GpuProgram>;
 
 type PassName = keyof typeof VERIFY_PASSES;
+const PASS_NAMES = Object.keys(VERIFY_PASSES) as PassName[];
 
 export interface GpuVerifyKernelOptions {
   /** Cap on items per dispatch (besides the device's own limits). Default 65536. */
@@ -74,46 +67,28 @@ export interface GpuVerifyKernel {
 }
 
 type Pipelines = Record<PassName, GPUComputePipeline> & {
-  /** Milliseconds from the first request to every pipeline being ready. */
+  /** Milliseconds to compile (they compile concurrently: the slowest one's). */
   compileMs: number;
+  /** Invocations per workgroup the passes were built with. */
+  workgroupSize: number;
 };
-
-// Compiled once per device; every kernel on that device shares them.
-const pipelineCache = new WeakMap<GPUDevice, Promise<Pipelines>>();
 
 /** The complete WGSL of each pass. */
 export async function verifyShaderSources(): Promise<Record<PassName, string>> {
-  const entries = await Promise.all(Object.entries(VERIFY_PASSES).map(async ([k, p]) => [k, p.generate() + await loadShaders(p.shaders)] as const));
-  return Object.fromEntries(entries) as Record<PassName, string>;
+  const texts = await Promise.all(PASS_NAMES.map((k) => VERIFY_PASSES[k].source()));
+  return Object.fromEntries(PASS_NAMES.map((k, i) => [k, texts[i]])) as Record<PassName, string>;
 }
 
-async function compile(device: GPUDevice, label: string, code: string, entryPoint: string): Promise<GPUComputePipeline> {
-  const module = device.createShaderModule({ label, code });
-  const info = await module.getCompilationInfo();
-  const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length > 0) {
-    throw new Error(`${label}: WGSL compilation failed: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-  }
-  return device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint } });
-}
-
-/** The pipelines for `device`, compiled on first use and cached. */
-export function verifyPipelines(device: GPUDevice): Promise<Pipelines> {
-  let p = pipelineCache.get(device);
-  if (!p) {
-    p = (async () => {
-      const t0 = performance.now();
-      const src = await verifyShaderSources();
-      const names = Object.keys(VERIFY_PASSES) as PassName[];
-      const compiled = await Promise.all(names.map((k) => compile(device, VERIFY_PASSES[k].name, src[k], VERIFY_PASSES[k].entryPoint)));
-      const out = Object.fromEntries(names.map((k, i) => [k, compiled[i]])) as Record<PassName, GPUComputePipeline>;
-      return { ...out, compileMs: performance.now() - t0 };
-    })();
-    // A failed compile is not cached: the next call reports it again.
-    p.catch(() => pipelineCache.delete(device));
-    pipelineCache.set(device, p);
-  }
-  return p;
+/** The pipelines for `device`, compiled on first use and cached (src/gpu/program.ts). */
+export async function verifyPipelines(device: GPUDevice): Promise<Pipelines> {
+  const compiled = await Promise.all(PASS_NAMES.map((k) => VERIFY_PASSES[k].compile(device)));
+  const sizes = new Set(compiled.map((c) => c.workgroupSize));
+  if (sizes.size !== 1) throw new Error(`ed25519 passes built with different workgroup sizes: ${[...sizes].join(', ')}`);
+  return {
+    ...Object.fromEntries(PASS_NAMES.map((k, i) => [k, compiled[i].pipeline])) as Record<PassName, GPUComputePipeline>,
+    compileMs: Math.max(...compiled.map((c) => c.compileMs)),
+    workgroupSize: compiled[0].workgroupSize,
+  };
 }
 
 /** Bytes per item of each state buffer between passes. */
@@ -166,7 +141,7 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
           layout: pipeline.getBindGroupLayout(0),
           entries: resources.flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : [])),
         }));
-        pass.dispatchWorkgroups(...workgroupGrid(Math.ceil(invocations / WORKGROUP_SIZE), maxPerDim));
+        pass.dispatchWorkgroups(...workgroupGrid(Math.ceil(invocations / pl.workgroupSize), maxPerDim));
       };
       const { challenges, points, flags, scalars, table, p, verdicts } = state;
       dispatch('hash', [keys, sigs, msgs, offs, challenges, params], n);
@@ -198,7 +173,7 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
       count: n,
       fixedBytesPerItem: [32, 64, ...Object.values(STATE_BYTES)],
       variableOffsets: batch.messageOffsets,
-      workgroupSize: WORKGROUP_SIZE,
+      workgroupSize: pl.workgroupSize,
       grid2d: true,
       maxItemsPerChunk: maxItems,
     }, staging.limits);
@@ -239,28 +214,33 @@ export function verifyOpCount(): { fieldMul: number; fieldSq: number; fieldAddSu
   const { K_DIGITS, S_DIGITS, K_TABLE_SIZE } = derivedParams();
   const kw = 256 / K_DIGITS;
   const limbs = FIELD_LAYOUT.LIMBS;
-  // A doubling: 4 squarings, 3 multiplies (+1 for T), 7 add/sub. An
-  // addition: 7 multiplies (+1 for T), 6 add/sub (+2 selects of LIMBS in the
-  // scalar multiplication, where a negative digit swaps F and G).
   let sq = 0, mul = 0, addSub = 0, canon = 0, other = 0;
+  // A doubling: 4 squarings, 3 multiplies (+1 for T), 7 add/sub. An
+  // addition (add_step): 7 multiplies (+1 for T), 6 add/sub, 2 selects of
+  // LIMBS (a negative digit swaps F and G).
   const dbl = (n: number, withT: number) => { sq += 4 * n; mul += 3 * n + withT; addSub += 7 * n; };
-  const add = (n: number, withT: number) => { mul += 7 * n + withT; addSub += 6 * n; };
-  // Pass 2, per point (two per item): decompression (255 squarings, 42
-  // multiplies, 6 add/sub, 4 canonical reductions), [8]·point, identity test.
-  sq += 2 * 255; mul += 2 * 42; addSub += 2 * 6 + 2 * 2; canon += 2 * 4;
-  dbl(2 * 3, 0); canon += 2 * 2; addSub += 2;
-  // Pass 2, the table [1..K](−A): −A (1 multiply, 2 negations), K to-cached
-  // (1 multiply, 3 add/sub), K − 1 additions.
-  mul += 1 + K_TABLE_SIZE; addSub += 2 + 3 * K_TABLE_SIZE; add(K_TABLE_SIZE - 1, K_TABLE_SIZE - 1);
-  // Pass 3: (K_DIGITS − 1)·w doublings (T on the last of each window), K_DIGITS + S_DIGITS additions
-  // (T before an S addition and on P itself).
+  const add = (n: number, withT: number) => { mul += 7 * n + withT; addSub += 6 * n; other += 2 * limbs * n; };
+  const isIdentity = (n: number) => { canon += 2 * n; addSub += n; };
+  // prepare, per point (two per item): decompression (255 squarings, 42
+  // multiplies, 5 add/sub, 4 canonical reductions, 3 selects, y cut from
+  // the words 3 times), [8]·point and the identity test.
+  sq += 2 * 255; mul += 2 * 42; addSub += 2 * 5; canon += 2 * 4; other += 2 * (3 * limbs + 3 * 3 * limbs);
+  dbl(2 * 3, 0); isIdentity(2);
+  // prepare: R as a Cached point (T, then 1 multiply, 3 add/sub); S < L and
+  // the two biased scalars (~200 ops).
+  mul += 2; addSub += 3; other += 200;
+  // build_table: −A (1 multiply, 2 negations), K Cached entries (1 multiply,
+  // 3 add/sub each), K − 1 additions with T.
+  mul += 1; addSub += 2; mul += K_TABLE_SIZE; addSub += 3 * K_TABLE_SIZE; add(K_TABLE_SIZE - 1, K_TABLE_SIZE - 1);
+  // scalarmul: (K_DIGITS − 1)·w doublings (T on the last of each window);
+  // K_DIGITS + S_DIGITS additions (T before an S addition and on P itself);
+  // each digit cut from a word (~8 ops).
   dbl((K_DIGITS - 1) * kw, K_DIGITS - 1);
   add(K_DIGITS + S_DIGITS, S_DIGITS + 1);
-  other += (K_DIGITS + S_DIGITS) * 2 * limbs + (K_DIGITS + S_DIGITS) * 8;
-  // Pass 4: P == R (2 multiplies, 2 comparisons), R to cached and negated
-  // (2 multiplies, 4 add/sub), P − R, [8]·(P − R), identity test.
-  mul += 4; addSub += 2 + 4; canon += 2; add(1, 1); dbl(3, 0); canon += 2; addSub += 1;
-  // Pass 1: SHA-512 ≈ 10.5k ops per 128-byte block, two blocks (one holds
+  other += 8 * (K_DIGITS + S_DIGITS);
+  // finish: P − R (no T), its identity test, [8]·(P − R) and its identity test.
+  add(1, 0); isIdentity(1); dbl(3, 0); isIdentity(1);
+  // hash: SHA-512 ≈ 10.5k ops per 128-byte block, two blocks (one holds
   // R ‖ A and up to 47 message bytes; a SPEC §4 transaction signs 81), and the
   // bitwise reduction mod L: 512 steps × ~100 ops.
   const hash = 2 * 10_500 + 512 * 100;

@@ -1,55 +1,6 @@
-// The version-1 transaction of SPEC §4 and the block file that carries it.
-
-export const TX_SIZE = 145;
-export const TX_VERSION = 1;
-/** The signed message is bytes [64, 145): version, from, to, amount, nonce. */
-export const TX_SIGNED_OFFSET = 64;
-export const TX_SIGNED_LENGTH = TX_SIZE - TX_SIGNED_OFFSET; // 81
-export const U64_MAX = (1n << 64n) - 1n;
-
-export interface Transaction {
-  signature: Uint8Array; // 64
-  from: Uint8Array; // 32
-  to: Uint8Array; // 32
-  amount: bigint; // u64
-  nonce: bigint; // u64
-}
-
-/** The 81 bytes the sender signs (everything after the signature). */
-export function encodeSignedPart(tx: Omit<Transaction, 'signature'>): Uint8Array {
-  checkU64('amount', tx.amount);
-  checkU64('nonce', tx.nonce);
-  if (tx.from.length !== 32 || tx.to.length !== 32) throw new RangeError('from and to must be 32-byte public keys');
-  const out = new Uint8Array(TX_SIGNED_LENGTH);
-  const view = new DataView(out.buffer);
-  out[0] = TX_VERSION;
-  out.set(tx.from, 1);
-  out.set(tx.to, 33);
-  view.setBigUint64(65, tx.amount, true);
-  view.setBigUint64(73, tx.nonce, true);
-  return out;
-}
-
-export function encodeTransaction(tx: Transaction): Uint8Array {
-  if (tx.signature.length !== 64) throw new RangeError('signature must be 64 bytes');
-  const out = new Uint8Array(TX_SIZE);
-  out.set(tx.signature, 0);
-  out.set(encodeSignedPart(tx), TX_SIGNED_OFFSET);
-  return out;
-}
-
-/** Decodes a record's bytes; null when malformed (wrong length or version), per SPEC §4. */
-export function decodeTransaction(bytes: Uint8Array): Transaction | null {
-  if (bytes.length !== TX_SIZE || bytes[TX_SIGNED_OFFSET] !== TX_VERSION) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return {
-    signature: bytes.subarray(0, 64),
-    from: bytes.subarray(65, 97),
-    to: bytes.subarray(97, 129),
-    amount: view.getBigUint64(129, true),
-    nonce: view.getBigUint64(137, true),
-  };
-}
+// The block file of SPEC §4: records `u32 length (LE) || transaction bytes`.
+// A record's bytes are kept whatever they hold; the format decides later
+// whether each is well formed.
 
 /** A block as the records of its file: each record's bytes, malformed ones included. */
 export interface BlockRecords {
@@ -112,8 +63,4 @@ export function serializeBlock(records: readonly Uint8Array[]): Uint8Array {
     pos += 4 + r.length;
   }
   return out;
-}
-
-function checkU64(name: string, v: bigint): void {
-  if (v < 0n || v > U64_MAX) throw new RangeError(`${name} ${v} is outside u64`);
 }
