@@ -40,8 +40,8 @@ const rules = arg('rules', 'zip215') as RuleSet;
 const distinctKeys = Number(arg('keys', '1024'));
 /** Which backends to time: any of gpu, pool, node, noble (default all). */
 const only = new Set(arg('backends', 'gpu,pool,node,noble').split(','));
-const oldKernelArg = process.argv.includes('--old-kernel') ? arg('old-kernel', '') : undefined;
-const oldKernelCommit = oldKernelArg === undefined ? undefined : !oldKernelArg || oldKernelArg.startsWith('--') ? BASELINE_KERNEL_COMMIT : oldKernelArg;
+const oldKernelArg = process.argv.includes('--old-kernel') ? (arg('old-kernel', '') ?? '') : undefined;
+const oldKernelCommit = oldKernelArg === undefined ? undefined : oldKernelArg === '' || oldKernelArg.startsWith('--') ? BASELINE_KERNEL_COMMIT : oldKernelArg;
 if (!RULE_SETS.includes(rules)) throw new RangeError(`--rules must be one of ${RULE_SETS.join('|')}`);
 
 const MESSAGE_BYTES = 81;

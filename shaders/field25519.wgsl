@@ -24,13 +24,12 @@
 // m·p written without carries (FE_SUB_BIAS, every limb above any loose limb
 // of b), so no limb underflows; then fe_carry.
 //
-// fe_mul, fe_sq (product scanning): column k = Σ a_i·b_j (i + j = k) plus
-// the carry out of column k − 1 is < LIMBS·9216² + 2^19 < 2^31 for 20 × 13;
-// its low b bits are limb k of the 2·LIMBS-limb product. Limb k + LIMBS
-// (k ≥ 0) folds into limb k times `fold` as soon as its column is done
-// (< 2^13 + 2^13·608 < 2^23), the last carry into the top limb
-// (< 2^13 + 2^19·608 < 2^29); then fe_carry. fe_sq sums each cross product
-// once, doubled.
+// fe_mul, fe_sq: schoolbook columns t[k] = Σ a_i·b_j (i + j = k) < LIMBS·9216²
+// (< 2^30.66 for 20 × 13), carry-free. Column k ≥ LIMBS sits at
+// fold·2^(b(k − LIMBS)): its low b bits fold into limb k − LIMBS and its
+// high part (< 2^17.7) into the next limb, so each limb is
+// < 1 698 693 120 + 8191·608 + 207 360·608 < 2^31 before fe_carry. fe_sq
+// sums each cross product once, doubled (the half-sum is below half the bound).
 //
 // fe_canon: ripple, fold the bits from 2^255 up (times 19) into limb 0
 // twice, then subtract p when value + 19 ≥ 2^255.
