@@ -1,4 +1,4 @@
-// Passes 3 to 5 of batch verification, three entry points of one module
+// Passes 3 and 4 of batch verification, two entry points of one module
 // sharing the addition that reads its addend from storage:
 //
 // build_table: the item's table [1..K_TABLE_SIZE](−A) (ed25519_verify_table.wgsl).
@@ -6,10 +6,9 @@
 // scalarmul: P = [S]B − [k]A = [S]B + [k](−A) per item, by Horner's rule
 // over the signed K_WINDOW_BITS-bit digits of k (K_DIGITS positions,
 // K_WINDOW_BITS doublings each), adding the S digit's [s]B at every
-// S_STRIDE-th position.
-//
-// finish: all three rule sets' verdicts at once as a bitmask per item (bit 0
-// zip215, bit 1 ref10, bit 2 solana), from P − R and the flags of pass 2.
+// S_STRIDE-th position; then P − R and [8](P − R), and all three rule sets'
+// verdicts at once as a bitmask per item (bit 0 zip215, bit 1 ref10, bit 2
+// solana) with the flags of pass 2.
 //
 // The running point is the only state a pass holds: digits are cut from the
 // biased words pass 2 wrote, table entries are read coordinate by
@@ -23,9 +22,8 @@
 @group(0) @binding(2) var<storage, read_write> table: array<u32>;    // K_TABLE_SIZE + 1 Cached per item (passes 2, 3)
 @group(0) @binding(3) var<storage, read> scalars: array<u32>;        // 16 words per item, stride n (pass 2)
 @group(0) @binding(4) var<storage, read> base_table: array<u32>;     // [j]B, j = 1..B_TABLE_SIZE, Niels, 3·LIMBS words each
-@group(0) @binding(5) var<storage, read_write> p_state: array<u32>;  // X, Y, Z, T of P, stride n (pass 4)
-@group(0) @binding(6) var<storage, read> flags: array<u32>;          // 2n: POINT_* bits (pass 2)
-@group(0) @binding(7) var<storage, read_write> verdicts: array<u32>; // one bitmask per item
+@group(0) @binding(5) var<storage, read> flags: array<u32>;          // 2n: POINT_* bits (pass 2)
+@group(0) @binding(6) var<storage, read_write> verdicts: array<u32>; // one bitmask per item
 
 // Addends: src 0 is table entry |d| − 1 of the item, src 1 is [|d|]B.
 const SRC_TABLE: u32 = 0u;
@@ -87,51 +85,53 @@ fn build_table(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
   }
 }
 
+// Steps after Horner's rule, which reuse its addition, doubling and identity
+// test (each appears once in the code: compile time and code size):
+// step −1 adds −R (R is the table's last entry, a negative digit subtracts
+// it); step −2 tests P − R for the identity, then doubles it three times;
+// step −3 tests [8](P − R).
+const STEP_SUB_R: i32 = -1i;
+const STEP_EQ: i32 = -2i;
+const STEP_LAST: i32 = -3i;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn scalarmul(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let item = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
   let n = params[0];
   if (item >= n) { return; }
   var p = ext_identity();
-  for (var i = i32(K_DIGITS) - 1i; i >= 0i; i--) {
-    let pos = u32(i);
-    let doublings = select(K_WINDOW_BITS, 0u, pos == K_DIGITS - 1u);
-    // T only for the last doubling: the addition after it reads T.
-    for (var dd = 0u; dd < doublings; dd++) { p = ext_dbl(p, dd + 1u == K_WINDOW_BITS); }
-    let with_s = pos % S_STRIDE == 0u;
-    let addends = select(1u, 2u, with_s);
+  var eq_pr = false;
+  var small_pr = false;
+  for (var i = i32(K_DIGITS) - 1i; i >= STEP_LAST; i--) {
+    let horner = i >= 0i;
+    if (i <= STEP_EQ) {
+      let id = ext_is_identity(p);
+      if (i == STEP_EQ) { eq_pr = id; } else { small_pr = id; }
+    }
+    var doublings = select(0u, K_WINDOW_BITS, horner && u32(i) != K_DIGITS - 1u);
+    if (i == STEP_EQ) { doublings = 3u; }
+    // T only for the last doubling before an addition: the addition reads T.
+    for (var dd = 0u; dd < doublings; dd++) { p = ext_dbl(p, horner && dd + 1u == doublings); }
+    let with_s = horner && u32(i) % S_STRIDE == 0u;
+    let addends = select(select(0u, 1u, i == STEP_SUB_R), select(1u, 2u, with_s), horner);
     for (var src = 0u; src < addends; src++) {
-      var d: i32;
-      if (src == SRC_TABLE) { d = digit(item, n, 0u, K_WINDOW_BITS, pos); } else { d = digit(item, n, 8u, S_WINDOW_BITS, pos / S_STRIDE); }
-      // T when another addition follows, and for P itself (pass 4 adds −R to it).
-      p = add_step(p, item, n, src, d, src + 1u < addends || pos == 0u);
+      var d = -i32(K_TABLE_SIZE + 1u);
+      if (horner) {
+        if (src == SRC_TABLE) { d = digit(item, n, 0u, K_WINDOW_BITS, u32(i)); } else { d = digit(item, n, 8u, S_WINDOW_BITS, u32(i) / S_STRIDE); }
+      }
+      // T when another addition follows, and for P itself (−R is added to it).
+      p = add_step(p, item, n, src, d, src + 1u < addends || i == 0i);
     }
   }
-  p_state_store(item, n, p.x);
-  p_state_store(LIMBS * n + item, n, p.y);
-  p_state_store(2u * LIMBS * n + item, n, p.z);
-  p_state_store(3u * LIMBS * n + item, n, p.t);
-}
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn finish(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let item = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
-  let n = params[0];
-  if (item >= n) { return; }
-  let fa = flags[item];
-  let fr = flags[n + item];
-  let p = Ext(p_state_load(item, n), p_state_load(LIMBS * n + item, n), p_state_load(2u * LIMBS * n + item, n), p_state_load(3u * LIMBS * n + item, n));
-  // P − R; R is the table's last entry, and a negative digit subtracts it.
-  let q = add_step(p, item, n, SRC_TABLE, -i32(K_TABLE_SIZE + 1u), false);
 
   // ref10/solana: encode(P) == R_bytes. encode is injective and only ever
   // yields canonical bytes, so this holds iff R_bytes is canonical, decodes
   // to R, and P == R, i.e. P − R is the identity (no inversion).
-  let r_ok = (fr & POINT_OK) != 0u;
-  let encodes_to_r = r_ok && (fr & POINT_CANONICAL) != 0u && ext_is_identity(q);
   // zip215's cofactored check: [8](P − R) == identity.
-  let small_pr = ext_is_small_order(q);
-
+  let fa = flags[item];
+  let fr = flags[n + item];
+  let r_ok = (fr & POINT_OK) != 0u;
+  let encodes_to_r = r_ok && (fr & POINT_CANONICAL) != 0u && eq_pr;
   let base = (fa & POINT_S_OK) != 0u && (fa & POINT_OK) != 0u;
   var mask = 0u;
   if (base && r_ok && small_pr) { mask = mask | VERDICT_ZIP215; }

@@ -68,7 +68,7 @@ fn prepare(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) n
     put_biased(8u, item, n, s, s_ok, S_BIAS);
   } else {
     // R's Cached form (Z = 1) after A's multiples in the item's table: the
-    // finish pass subtracts it from P.
+    // scalar multiplication pass subtracts it from P.
     table_put(K_TABLE_SIZE, t - n, n, ext_from_affine(d.x, d.y));
   }
   // Last, so that x and y end in it.

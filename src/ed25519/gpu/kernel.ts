@@ -1,8 +1,8 @@
 // Host of the WGSL ed25519 batch verifier: four passes per chunk (challenge
-// hashing; decompression, checks and tables; the double scalar
-// multiplication; verdicts), state between them in storage buffers, and one
-// readback. GPU plumbing only; the cryptography is in shaders/*.wgsl, its
-// constants in ./constants.ts, its parameters in ./params.ts.
+// hashing; decompression and checks; the table of −A's multiples; the double
+// scalar multiplication with the verdicts), state between them in storage
+// buffers, and one readback. GPU plumbing only; the cryptography is in
+// shaders/*.wgsl, its constants in ./constants.ts, its parameters in ./params.ts.
 import { type GpuContext, raceDeviceLoss } from '../../gpu/device.js';
 import { defineProgram, type GpuProgram } from '../../gpu/program.js';
 import { createStaging, padTo4, planChunks, workgroupGrid, writePadded, type Staging } from '../../gpu/staging.js';
@@ -11,7 +11,7 @@ import { baseTable, wgslConstants } from './constants.js';
 import { fieldOpCosts, wgslFeStorage, wgslFieldCore } from './field-codegen.js';
 import { ED25519_KNOBS, FIELD_LAYOUT, derivedParams, wgslDerivedParams, type Ed25519Knobs } from './params.js';
 
-/** Bits of the per-item verdict mask the finish pass writes. */
+/** Bits of the per-item verdict mask the scalarmul pass writes. */
 export const VERDICT_BIT: Readonly<Record<RuleSet, number>> = { zip215: 1, ref10: 2, solana: 4 };
 
 /** Bits of the per-point flags the prepare pass writes (S_OK on A's only). */
@@ -32,7 +32,7 @@ const fieldCode = (storage: Record<string, boolean>) => (k: Ed25519Knobs) => wgs
 
 const curve = (entryPoint: string) => defineProgram({
   name: `ed25519_verify_${entryPoint}`, entryPoint, shaders: CURVE_SHADERS, params: ED25519_KNOBS,
-  generate: fieldCode({ points: false, table: true, base_table: false, p_state: true }),
+  generate: fieldCode({ points: false, table: true, base_table: false }),
 });
 
 /** The passes in dispatch order (each a program of src/gpu/program.ts). */
@@ -47,7 +47,6 @@ export const VERIFY_PASSES = {
   }),
   table: curve('build_table'),
   scalarmul: curve('scalarmul'),
-  finish: curve('finish'),
 } as const satisfies Record<string, GpuProgram>;
 
 type PassName = keyof typeof VERIFY_PASSES;
@@ -99,7 +98,6 @@ const STATE_BYTES = {
   flags: 2 * 4,
   scalars: 2 * 32,
   table: (derivedParams().K_TABLE_SIZE + 1) * 4 * FE_BYTES, // [1..K](−A), R
-  p: 4 * FE_BYTES,
   verdicts: 4,
 } as const;
 
@@ -143,15 +141,14 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
         }));
         pass.dispatchWorkgroups(...workgroupGrid(Math.ceil(invocations / pl.workgroupSize), maxPerDim));
       };
-      const { challenges, points, flags, scalars, table, p, verdicts } = state;
+      const { challenges, points, flags, scalars, table, verdicts } = state;
       dispatch('hash', [keys, sigs, msgs, offs, challenges, params], n);
       // One invocation per point: A of every item, then R of every item.
       dispatch('prepare', [keys, sigs, challenges, points, flags, scalars, table, params], 2 * n);
-      // ed25519_verify_curve.wgsl's bindings: params, points, table, scalars, base table, P, flags, verdicts
-      // (every entry point's addition may read the base table).
-      dispatch('table', [params, points, table, null, tableBuffer, null, null, null], n);
-      dispatch('scalarmul', [params, null, table, scalars, tableBuffer, p, null, null], n);
-      dispatch('finish', [params, null, table, null, tableBuffer, p, flags, verdicts], n);
+      // ed25519_verify_curve.wgsl's bindings: params, points, table, scalars, base table, flags, verdicts
+      // (both entry points' addition may read the base table).
+      dispatch('table', [params, points, table, null, tableBuffer, null, null], n);
+      dispatch('scalarmul', [params, null, table, scalars, tableBuffer, flags, verdicts], n);
       pass.end();
       const [words] = await staging.submitAndRead(encoder, [{ buffer: state.verdicts, offset: 0, size: 4 * n }]);
       const masks = new Uint32Array(words.buffer, words.byteOffset, n);
@@ -238,7 +235,7 @@ export function verifyOpCount(): { fieldMul: number; fieldSq: number; fieldAddSu
   dbl((K_DIGITS - 1) * kw, K_DIGITS - 1);
   add(K_DIGITS + S_DIGITS, S_DIGITS + 1);
   other += 8 * (K_DIGITS + S_DIGITS);
-  // finish: P − R (no T), its identity test, [8]·(P − R) and its identity test.
+  // scalarmul's last steps: P − R (no T), its identity test, [8]·(P − R) and its identity test.
   add(1, 0); isIdentity(1); dbl(3, 0); isIdentity(1);
   // hash: SHA-512 ≈ 10.5k ops per 128-byte block, two blocks (one holds
   // R ‖ A and up to 47 message bytes; a SPEC §4 transaction signs 81), and the
