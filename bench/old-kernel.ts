@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { GpuContext } from '../src/gpu/device.js';
 import type { GpuVerifyKernel } from '../src/ed25519/gpu/kernel.js';
 
-/** The kernel of issue 9's baseline: two passes, one curve pass holding everything. */
+/** The kernel before the register redesign: two passes, one curve pass holding a whole verify. */
 export const BASELINE_KERNEL_COMMIT = 'c4fe5be';
 
 export async function loadKernelAt(commit: string): Promise<(ctx: GpuContext) => GpuVerifyKernel> {

@@ -1,9 +1,5 @@
-// Passes 3 and 4 of batch verification, two entry points of one module
-// sharing the addition that reads its addend from storage:
-//
-// build_table: the item's table [1..K_TABLE_SIZE](−A) (ed25519_verify_table.wgsl).
-//
-// scalarmul: P = [S]B − [k]A = [S]B + [k](−A) per item, by Horner's rule
+// Pass 3 of batch verification: the item's table [1..K_TABLE_SIZE](−A)
+// (ed25519_verify_table.wgsl), then P = [S]B − [k]A = [S]B + [k](−A), by Horner's rule
 // over the signed K_WINDOW_BITS-bit digits of k (K_DIGITS positions,
 // K_WINDOW_BITS doublings each), adding the S digit's [s]B at every
 // S_STRIDE-th position; then P − R and [8](P − R), and all three rule sets'
@@ -19,7 +15,7 @@
 
 @group(0) @binding(0) var<storage, read> params: array<u32>;         // [n]
 @group(0) @binding(1) var<storage, read> points: array<u32>;         // x, y of 2n points (A then R), stride 2n (pass 2)
-@group(0) @binding(2) var<storage, read_write> table: array<u32>;    // K_TABLE_SIZE + 1 Cached per item (passes 2, 3)
+@group(0) @binding(2) var<storage, read_write> table: array<u32>;    // K_TABLE_SIZE + 1 Cached per item (R's from pass 2)
 @group(0) @binding(3) var<storage, read> scalars: array<u32>;        // 16 words per item, stride n (pass 2)
 @group(0) @binding(4) var<storage, read> base_table: array<u32>;     // [j]B, j = 1..B_TABLE_SIZE, Niels, 3·LIMBS words each
 @group(0) @binding(5) var<storage, read> flags: array<u32>;          // 2n: POINT_* bits (pass 2)
@@ -66,30 +62,14 @@ fn add_step(p: Ext, item: u32, n: u32, src: u32, d: i32, with_t: bool) -> Ext {
   return efgh_to_ext(Efgh(fe_sub(b, a), fe_select(zmc, zpc, neg), fe_select(zpc, zmc, neg), fe_add(b, a)), with_t);
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn build_table(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let item = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
-  let n = params[0];
-  if (item >= n) { return; }
-  let neg_a = ext_neg(ext_from_affine(points_load(item, 2u * n), points_load(LIMBS * 2u * n + item, 2u * n)));
-  table_put(0u, item, n, neg_a);
-  var acc = neg_a;
-  // Entry 0 is re-read as the addition uses it rather than held. Its digit
-  // 1 comes from n (≥ 1 here) rather than a literal: with a constant digit
-  // the compiler hoists all of the entry's loads to the top of the
-  // addition, and four more elements are live (measured: bench:isa).
-  let one = i32(min(n, 1u));
-  for (var j = 1u; j < K_TABLE_SIZE; j++) {
-    acc = add_step(acc, item, n, SRC_TABLE, one, true);
-    table_put(j, item, n, acc);
-  }
-}
-
-// Steps after Horner's rule, which reuse its addition, doubling and identity
-// test (each appears once in the code: compile time and code size):
-// step −1 adds −R (R is the table's last entry, a negative digit subtracts
-// it); step −2 tests P − R for the identity, then doubles it three times;
-// step −3 tests [8](P − R).
+// One loop of steps, so that the addition, the doubling and the identity
+// test each appear once in the code (compile time and code size):
+// steps K_DIGITS + K_TABLE_SIZE − 1 down to K_DIGITS build the item's table,
+// entry j = K_DIGITS + K_TABLE_SIZE − 1 − step: −A for j = 0, entry j − 1
+// plus entry 0 after; steps K_DIGITS − 1 down to 0 are Horner's rule; step −1 adds −R (R
+// is the table's last entry, a negative digit subtracts it); step −2 tests
+// P − R for the identity, then doubles it three times; step −3 tests
+// [8](P − R).
 const STEP_SUB_R: i32 = -1i;
 const STEP_EQ: i32 = -2i;
 const STEP_LAST: i32 = -3i;
@@ -99,11 +79,19 @@ fn scalarmul(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
   let item = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
   let n = params[0];
   if (item >= n) { return; }
-  var p = ext_identity();
+  var p = ext_neg(ext_from_affine(points_load(item, 2u * n), points_load(LIMBS * 2u * n + item, 2u * n)));
   var eq_pr = false;
   var small_pr = false;
-  for (var i = i32(K_DIGITS) - 1i; i >= STEP_LAST; i--) {
-    let horner = i >= 0i;
+  // Entry 0 is re-read as the addition uses it rather than held. Its digit 1
+  // comes from n (≥ 1 here) rather than a literal: with a constant digit the
+  // compiler hoists all of the entry's loads to the top of the addition, and
+  // four more elements are live (measured with bench:isa).
+  let one = i32(min(n, 1u));
+  for (var i = i32(K_DIGITS + K_TABLE_SIZE) - 1i; i >= STEP_LAST; i--) {
+    let table_step = i >= i32(K_DIGITS);
+    let entry = K_DIGITS + K_TABLE_SIZE - 1u - u32(i);
+    let horner = i >= 0i && !table_step;
+    if (i == i32(K_DIGITS) - 1i) { p = ext_identity(); }
     if (i <= STEP_EQ) {
       let id = ext_is_identity(p);
       if (i == STEP_EQ) { eq_pr = id; } else { small_pr = id; }
@@ -113,15 +101,16 @@ fn scalarmul(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
     // T only for the last doubling before an addition: the addition reads T.
     for (var dd = 0u; dd < doublings; dd++) { p = ext_dbl(p, horner && dd + 1u == doublings); }
     let with_s = horner && u32(i) % S_STRIDE == 0u;
-    let addends = select(select(0u, 1u, i == STEP_SUB_R), select(1u, 2u, with_s), horner);
+    let addends = select(select(0u, 1u, i == STEP_SUB_R || (table_step && entry > 0u)), select(1u, 2u, with_s), horner);
     for (var src = 0u; src < addends; src++) {
-      var d = -i32(K_TABLE_SIZE + 1u);
+      var d = select(-i32(K_TABLE_SIZE + 1u), one, table_step);
       if (horner) {
         if (src == SRC_TABLE) { d = digit(item, n, 0u, K_WINDOW_BITS, u32(i)); } else { d = digit(item, n, 8u, S_WINDOW_BITS, u32(i) / S_STRIDE); }
       }
       // T when another addition follows, and for P itself (−R is added to it).
-      p = add_step(p, item, n, src, d, src + 1u < addends || i == 0i);
+      p = add_step(p, item, n, src, d, src + 1u < addends || i == 0i || table_step);
     }
+    if (table_step) { table_put(entry, item, n, p); }
   }
 
   // ref10/solana: encode(P) == R_bytes. encode is injective and only ever

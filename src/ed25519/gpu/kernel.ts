@@ -1,6 +1,6 @@
-// Host of the WGSL ed25519 batch verifier: four passes per chunk (challenge
-// hashing; decompression and checks; the table of −A's multiples; the double
-// scalar multiplication with the verdicts), state between them in storage
+// Host of the WGSL ed25519 batch verifier: three passes per chunk (challenge
+// hashing; decompression and checks; the table of −A's multiples, the double
+// scalar multiplication and the verdicts), state between them in storage
 // buffers, and one readback. GPU plumbing only; the cryptography is in
 // shaders/*.wgsl, its constants in ./constants.ts, its parameters in ./params.ts.
 import { type GpuContext, raceDeviceLoss } from '../../gpu/device.js';
@@ -45,7 +45,6 @@ export const VERIFY_PASSES = {
     name: 'ed25519_verify_prepare', entryPoint: 'prepare', shaders: [...FIELD_SHADERS, 'scalar25519', 'ed25519_verify_table', 'ed25519_verify_prepare'],
     params: ED25519_KNOBS, generate: fieldCode({ points: true, table: true }),
   }),
-  table: curve('build_table'),
   scalarmul: curve('scalarmul'),
 } as const satisfies Record<string, GpuProgram>;
 
@@ -145,10 +144,8 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
       dispatch('hash', [keys, sigs, msgs, offs, challenges, params], n);
       // One invocation per point: A of every item, then R of every item.
       dispatch('prepare', [keys, sigs, challenges, points, flags, scalars, table, params], 2 * n);
-      // ed25519_verify_curve.wgsl's bindings: params, points, table, scalars, base table, flags, verdicts
-      // (both entry points' addition may read the base table).
-      dispatch('table', [params, points, table, null, tableBuffer, null, null], n);
-      dispatch('scalarmul', [params, null, table, scalars, tableBuffer, flags, verdicts], n);
+      // ed25519_verify_curve.wgsl's bindings: params, points, table, scalars, base table, flags, verdicts.
+      dispatch('scalarmul', [params, points, table, scalars, tableBuffer, flags, verdicts], n);
       pass.end();
       const [words] = await staging.submitAndRead(encoder, [{ buffer: state.verdicts, offset: 0, size: 4 * n }]);
       const masks = new Uint32Array(words.buffer, words.byteOffset, n);
@@ -226,10 +223,10 @@ export function verifyOpCount(): { fieldMul: number; fieldSq: number; fieldAddSu
   // prepare: R as a Cached point (T, then 1 multiply, 3 add/sub); S < L and
   // the two biased scalars (~200 ops).
   mul += 2; addSub += 3; other += 200;
-  // build_table: −A (1 multiply, 2 negations), K Cached entries (1 multiply,
-  // 3 add/sub each), K − 1 additions with T.
+  // scalarmul's table steps: −A (1 multiply, 2 negations), K Cached entries
+  // (1 multiply, 3 add/sub each), K − 1 additions with T.
   mul += 1; addSub += 2; mul += K_TABLE_SIZE; addSub += 3 * K_TABLE_SIZE; add(K_TABLE_SIZE - 1, K_TABLE_SIZE - 1);
-  // scalarmul: (K_DIGITS − 1)·w doublings (T on the last of each window);
+  // scalarmul's Horner steps: (K_DIGITS − 1)·w doublings (T on the last of each window);
   // K_DIGITS + S_DIGITS additions (T before an S addition and on P itself);
   // each digit cut from a word (~8 ops).
   dbl((K_DIGITS - 1) * kw, K_DIGITS - 1);
