@@ -35,15 +35,20 @@ fn digit(item: u32, n: u32, first: u32, w: u32, pos: u32) -> i32 {
 // Coordinate c (0 Y+X, 1 Y−X, 2 2Z, 3 2dT) of the addend, for d < 0 with
 // Y+X and Y−X swapped (the caller swaps F and G).
 fn addend(item: u32, n: u32, src: u32, d: i32, c: u32) -> Fe {
-  // Edge case digit 0: the identity (1, 1, 2, 0), so every item adds as often.
-  if (d == 0i) { return fe_small(select(select(0u, 2u, c == 2u), 1u, c < 2u)); }
-  let j = u32(abs(d)) - 1u;
-  var cc = c;
-  if (d < 0i && c < 2u) { cc = 1u - c; }
-  if (src == SRC_TABLE) { return table_load(table_at(j, cc, item, n), n); }
-  // The fixed table is affine (Z = 1) and holds Y+X, Y−X, 2dT.
-  if (cc == 2u) { return fe_small(2u); }
-  return base_table_load(j * 3u * LIMBS + select(cc, 2u, cc == 3u) * LIMBS, 1u);
+  let j = max(u32(abs(d)), 1u) - 1u;
+  let cc = select(c, 1u - c, d < 0i && c < 2u);
+  var v: Fe;
+  if (src == SRC_TABLE) {
+    v = table_load(table_at(j, cc, item, n), n);
+  } else if (cc == 2u) {
+    // The fixed table is affine (Z = 1) and holds Y+X, Y−X, 2dT.
+    v = fe_small(2u);
+  } else {
+    v = base_table_load(j * 3u * LIMBS + select(cc, 2u, cc == 3u) * LIMBS, 1u);
+  }
+  // Edge case digit 0: the identity (1, 1, 2, 0), so every item adds as
+  // often. A select, not a branch: lanes' digits differ, so both sides ran.
+  return fe_select(v, fe_small(select(select(0u, 2u, c == 2u), 1u, c < 2u)), d == 0i);
 }
 
 // Y−X and Y+X first (X and Y die), then the products that end T and Z, so
