@@ -8,6 +8,7 @@
 // more than --budget-s per run (SwiftShader gets there long before 2^22).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { pseudoRandomLeaves } from './merkle-common.js';
 import { acquireGpu } from '../src/gpu/device.js';
 import { createStaging } from '../src/gpu/staging.js';
 import { createCpuMerkleEngine } from '../src/merkle/cpu.js';
@@ -28,13 +29,6 @@ const budgetS = arg('budget-s', 30);
 
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> { const t = performance.now(); await fn(); return performance.now() - t; }
 
-function leaves(n: number) {
-  const data = new Uint8Array(n * LEAF);
-  let s = 12345;
-  for (let i = 0; i < data.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; data[i] = s >>> 24; }
-  return { data, offsets: new Uint32Array(n + 1).map((_, i) => i * LEAF) };
-}
-
 const cores = os.availableParallelism?.() ?? os.cpus().length;
 const ctx = await acquireGpu();
 const gpu = await createGpuMerkleEngine(ctx);
@@ -50,7 +44,7 @@ const rows: Array<Record<string, number | string>> = [];
 console.log('\n  leaves |  compressions |  gpu ms (upload / readback)  |  cpu-1 ms |  cpu-all ms |  gpu leaves/s |  cpu-1 leaves/s | cpu-all leaves/s');
 for (let k = minLog; k <= maxLog; k++) {
   const n = 2 ** k;
-  const input = leaves(n);
+  const input = pseudoRandomLeaves(n, LEAF);
   const want = toHex(merkleRoot(input));
   const check = (r: Uint8Array, who: string) => { if (toHex(r) !== want) throw new Error(`${who} root differs at n = ${n}`); };
   check(await gpu.root(input), 'gpu'); // warm-up: pipelines, buffers

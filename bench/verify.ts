@@ -15,12 +15,12 @@
 // Each backend stops at the first size whose predicted time for its runs
 // passes --budget-s (SwiftShader and noble get there early); what was capped
 // is printed and recorded.
-import crypto from 'node:crypto';
+import { invalidBatch, MESSAGE_BYTES, signers, validBatch } from './signatures.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { acquireGpu, type GpuContext } from '../src/gpu/device.js';
-import { packSignatureBatch, RULE_SETS, batchItem, type RuleSet, type SignatureBatch, type SignatureItem } from '../src/ed25519/batch.js';
+import { RULE_SETS, batchItem, type RuleSet, type SignatureBatch } from '../src/ed25519/batch.js';
 import { createCpuVerifier } from '../src/ed25519/cpu/backend.js';
 import { loadNodeCrypto, verifyRange } from '../src/ed25519/cpu/engine.js';
 import { verifyReference } from '../src/ed25519/reference.js';
@@ -43,41 +43,6 @@ const only = new Set(arg('backends', 'gpu,pool,node,noble').split(','));
 const oldKernelArg = process.argv.includes('--old-kernel') ? (arg('old-kernel', '') ?? '') : undefined;
 const oldKernelCommit = oldKernelArg === undefined ? undefined : oldKernelArg === '' || oldKernelArg.startsWith('--') ? BASELINE_KERNEL_COMMIT : oldKernelArg;
 if (!RULE_SETS.includes(rules)) throw new RangeError(`--rules must be one of ${RULE_SETS.join('|')}`);
-
-const MESSAGE_BYTES = 81;
-
-// ---------------------------------------------------------------- inputs
-
-const PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
-function signers(count: number) {
-  return Array.from({ length: count }, (_, i) => {
-    const seed = crypto.createHash('sha256').update(`bench-key-${i}`).digest();
-    const key = crypto.createPrivateKey({ key: Buffer.concat([PKCS8, seed]), format: 'der', type: 'pkcs8' });
-    const publicKey = new Uint8Array(crypto.createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(12));
-    return { key, publicKey };
-  });
-}
-
-/** n valid signatures, senders round robin over `distinctKeys` keys, distinct messages. */
-function validBatch(n: number, keys: ReturnType<typeof signers>): SignatureBatch {
-  const items: SignatureItem[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = keys[i % keys.length];
-    const message = new Uint8Array(MESSAGE_BYTES);
-    new DataView(message.buffer).setUint32(0, i, true);
-    message[4] = 1;
-    message.set(s.publicKey, 5);
-    items.push({ publicKey: s.publicKey, signature: new Uint8Array(crypto.sign(null, message, s.key)), message });
-  }
-  return packSignatureBatch(items);
-}
-
-/** The same batch with one bit of S flipped in every item: all invalid, ref10-rejected, so zip215 takes the exact path. */
-function invalidBatch(batch: SignatureBatch): SignatureBatch {
-  const signatures = batch.signatures.slice();
-  for (let i = 0; i < signatures.length / 64; i++) signatures[64 * i + 40] ^= 0x10;
-  return { ...batch, signatures };
-}
 
 // ---------------------------------------------------------------- backends
 

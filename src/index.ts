@@ -31,3 +31,8 @@ export * from './pipeline/index.js';
 export * from './workload/index.js';
 
 export { toHex, fromHex } from './hex.js';
+
+// Hostile input: one resource policy, strict JSON, shared error classes.
+export { LIMITS, checkWorkerCount, maxWorkers, availableCores } from './limits.js';
+export { parseStrictJson, checkFields, StrictJsonError } from './json-strict.js';
+export { InvalidArgumentError, ResourceLimitError } from './errors.js';

@@ -4,7 +4,9 @@
 // prints the final root and every block's receipts. All input is read and
 // checked before any work, and nothing reaches stdout unless every block ran.
 import type { CommandIo } from '../cli.js';
-import { parseFlags, readInputFile, UsageError } from './args.js';
+import { parseFlags, readInputFile, readTextFile, UsageError } from './args.js';
+import { checkWorkerCount, formatBytes, LIMITS } from '../limits.js';
+import { quoteForMessage, ResourceLimitError } from '../errors.js';
 import { RULE_SETS } from '../ed25519/batch.js';
 import { DEFAULT_RULES, createVerifier, type Verifier } from '../ed25519/verifier.js';
 import { acquireGpu, type GpuContext } from '../gpu/device.js';
@@ -12,7 +14,7 @@ import { createIncrementalMerkleTree } from '../merkle/incremental.js';
 import { defaultWorkerCount } from '../pool/worker-pool.js';
 import { parseBlock, type BlockRecords } from '../tx/v1/index.js';
 import { toHex } from '../hex.js';
-import { GenesisFormatError, parseGenesis, stateFromGenesis } from '../state/genesis.js';
+import { parseGenesis, stateFromGenesis } from '../state/genesis.js';
 import { ACCOUNT_BYTES } from '../state/account-state.js';
 import { createStateRoot, type StateRoot } from '../state/state-root.js';
 import { decodeBlock, validityFromVerdicts } from '../exec/decode.js';
@@ -30,17 +32,23 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   const rules = flags.choice('rules', RULE_SETS, DEFAULT_RULES);
   const backend = flags.choice('backend', BACKENDS, 'auto');
   const workers = flags.positiveInt('workers', await defaultWorkerCount());
-
-  const genesisBytes = await readInputFile(genesisPath, '--genesis');
-  let genesisText: string;
   try {
-    genesisText = new TextDecoder('utf-8', { fatal: true }).decode(genesisBytes);
-  } catch {
-    throw new GenesisFormatError(`${genesisPath}: not UTF-8 text`);
+    await checkWorkerCount(workers, '--workers');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  const genesis = parseGenesis(genesisText, genesisPath);
+
+  const genesis = parseGenesis(await readTextFile(genesisPath, '--genesis'), genesisPath);
   const blocks: BlockRecords[] = [];
-  for (const path of blockPaths) blocks.push(parseBlock(await readInputFile(path, '--block'), path));
+  let blockBytes = 0;
+  for (const path of blockPaths) {
+    const file = await readInputFile(path, '--block', LIMITS.blockFileBytes);
+    blockBytes += file.length;
+    if (blockBytes > LIMITS.runBlockBytes) {
+      throw new ResourceLimitError(`--block ${quoteForMessage(path, 120, false)}: the block files up to this one hold ${blockBytes} bytes, over the ${formatBytes(LIMITS.runBlockBytes)} cap on one run`);
+    }
+    blocks.push(parseBlock(file, path));
+  }
 
   let ctx: GpuContext | undefined;
   let verifier: Verifier | undefined;

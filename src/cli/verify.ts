@@ -3,7 +3,8 @@
 // Every line is checked before anything is verified: one bad line refuses
 // the whole file, naming the line, with nothing on stdout.
 import type { CommandIo } from '../cli.js';
-import { parseFlags, readInputFile } from './args.js';
+import { parseFlags, readTextFile } from './args.js';
+import { checkFields, parseStrictJson } from '../json-strict.js';
 import { RULE_SETS, packSignatureBatch, type SignatureItem } from '../ed25519/batch.js';
 import { createVerifier, DEFAULT_RULES } from '../ed25519/verifier.js';
 import { fromHex } from '../hex.js';
@@ -13,42 +14,57 @@ export class VerifyInputFormatError extends Error {
 }
 
 const FIELDS = [['publicKey', 32], ['signature', 64], ['message', -1]] as const;
+const FIELD_NAMES = new Set<string>(FIELDS.map(([name]) => name));
 
 /** Parses the JSON-lines input; `source` names the file in errors. */
 export function parseVerifyInput(text: string, source: string): SignatureItem[] {
-  const lines = text.split('\n');
-  // A final newline ends the last line; it does not start an empty one.
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines.map((raw, i) => {
-    const where = `${source} line ${i + 1}`;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') throw new VerifyInputFormatError(`${where}: empty line`);
-    let value: unknown;
+  // Lines one at a time (no array of every line: 256 MiB of empty lines would
+  // be 256 million strings). A final newline ends the last line; it does not start an empty one.
+  const items: SignatureItem[] = [];
+  for (let start = 0, i = 0; start < text.length; i++) {
+    let stop = text.indexOf('\n', start);
+    if (stop < 0) stop = text.length;
+    items.push(parseVerifyLine(text.slice(start, stop), i, source));
+    start = stop + 1;
+  }
+  return items;
+}
+
+function parseVerifyLine(raw: string, i: number, source: string): SignatureItem {
+  const where = `${source} line ${i + 1}`;
+  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  if (line.trim() === '') throw new VerifyInputFormatError(`${where}: empty line`);
+  let value: unknown;
+  try {
+    // Strict: a repeated field would otherwise verify the last one silently.
+    value = parseStrictJson(line, { name: where });
+  } catch (e) {
+    throw new VerifyInputFormatError((e as Error).message);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new VerifyInputFormatError(`${where}: expected an object {"publicKey", "signature", "message"}`);
+  }
+  try {
+    checkFields(value, FIELD_NAMES, where);
+  } catch (e) {
+    throw new VerifyInputFormatError((e as Error).message);
+  }
+  const record = value as Record<string, unknown>;
+  const bytes: Record<string, Uint8Array> = {};
+  for (const [name, length] of FIELDS) {
+    const field = record[name];
+    if (field === undefined) throw new VerifyInputFormatError(`${where}: missing "${name}"`);
+    if (typeof field !== 'string') throw new VerifyInputFormatError(`${where}: "${name}" must be a hex string`);
     try {
-      value = JSON.parse(line);
+      bytes[name] = fromHex(field, `"${name}"`);
     } catch (e) {
-      throw new VerifyInputFormatError(`${where}: not JSON (${(e as Error).message})`);
+      throw new VerifyInputFormatError(`${where}: ${(e as Error).message}`);
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new VerifyInputFormatError(`${where}: expected an object {"publicKey", "signature", "message"}`);
+    if (length >= 0 && bytes[name].length !== length) {
+      throw new VerifyInputFormatError(`${where}: "${name}" has ${bytes[name].length} bytes, expected ${length}`);
     }
-    const record = value as Record<string, unknown>;
-    const bytes: Record<string, Uint8Array> = {};
-    for (const [name, length] of FIELDS) {
-      const field = record[name];
-      if (field === undefined) throw new VerifyInputFormatError(`${where}: missing "${name}"`);
-      if (typeof field !== 'string') throw new VerifyInputFormatError(`${where}: "${name}" must be a hex string`);
-      try {
-        bytes[name] = fromHex(field, `"${name}"`);
-      } catch (e) {
-        throw new VerifyInputFormatError(`${where}: ${(e as Error).message}`);
-      }
-      if (length >= 0 && bytes[name].length !== length) {
-        throw new VerifyInputFormatError(`${where}: "${name}" has ${bytes[name].length} bytes, expected ${length}`);
-      }
-    }
-    return { publicKey: bytes.publicKey, signature: bytes.signature, message: bytes.message };
-  });
+  }
+  return { publicKey: bytes.publicKey, signature: bytes.signature, message: bytes.message };
 }
 
 export async function verifyCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -56,13 +72,7 @@ export async function verifyCommand(argv: string[], io: CommandIo): Promise<numb
   const path = flags.required('in');
   const rules = flags.choice('rules', RULE_SETS, DEFAULT_RULES);
   const backend = flags.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
-  const raw = await readInputFile(path, '--in');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-  } catch {
-    throw new VerifyInputFormatError(`--in ${path}: not UTF-8 text`);
-  }
+  const text = await readTextFile(path, '--in');
   const items = parseVerifyInput(text, `--in ${path}`);
   const batch = packSignatureBatch(items);
 

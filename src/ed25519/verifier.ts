@@ -3,7 +3,8 @@
 // returns one byte per item in input order, or fails the whole call.
 import type { AdapterReport, GpuContext } from '../gpu/device.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { packSignatureBatch, validateBatch, type RuleSet, type SignatureBatch, type SignatureItem } from './batch.js';
+import { requireObject } from '../errors.js';
+import { copyBatch, packSignatureBatch, validateBatch, type RuleSet, type SignatureBatch, type SignatureItem } from './batch.js';
 import { assertRuleSet, createCpuVerifier, type CpuVerifier } from './cpu/backend.js';
 
 /**
@@ -107,6 +108,7 @@ async function timeBackend(run: (batch: SignatureBatch) => Promise<unknown>, sma
 const calibrations = new Map<string, number>();
 
 export async function createVerifier(options: VerifierOptions): Promise<Verifier> {
+  requireObject(options, 'createVerifier(options): options');
   const { rules } = options;
   assertRuleSet(rules);
   const choice = options.backend ?? 'auto';
@@ -152,7 +154,8 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
   if (choice === 'webgpu') {
     return {
       rules, backend: 'webgpu', adapter: gpuCtx.report,
-      async verify(batch) { validateBatch(batch); return kernel.verify(batch, rules); },
+      // Copied at call time: the GPU reads its inputs after this returns its promise.
+      async verify(batch) { validateBatch(batch); return kernel.verify(copyBatch(batch), rules); },
       async destroy() { kernel.destroy(); releaseCtx(); },
     };
   }
@@ -201,7 +204,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     async verify(batch) {
       validateBatch(batch);
       const n = batch.messageOffsets.length - 1;
-      return n >= crossover ? kernel.verify(batch, rules) : cpu.verify(batch, rules);
+      return n >= crossover ? kernel.verify(copyBatch(batch), rules) : cpu.verify(batch, rules);
     },
     async destroy() {
       kernel.destroy();

@@ -9,7 +9,9 @@
 import { acquireGpu, type GpuContext } from '../gpu/device.js';
 import { createCpuMerkleEngine } from './cpu.js';
 import { createGpuMerkleEngine, type GpuMerkleOptions } from './gpu.js';
-import type { Leaves } from './reference.js';
+import { toColumnar, type Leaves } from './reference.js';
+import type { Columnar } from '../gpu/staging.js';
+import { DestroyedError, InvalidArgumentError, requireObject } from '../errors.js';
 
 export type MerkleBackend = 'auto' | 'webgpu' | 'cpu';
 
@@ -35,6 +37,7 @@ export interface MerkleHasher {
 }
 
 export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promise<MerkleHasher> {
+  requireObject(opts, 'createMerkleHasher(options): options');
   const backend = opts.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') throw new RangeError(`backend must be auto|webgpu|cpu, got ${JSON.stringify(backend)}`);
   if (backend !== 'cpu') {
@@ -58,13 +61,13 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
         if (backend === 'webgpu') throw e;
         return createCpuHasher(opts.workers);
       }
-      return {
+      return callTimeInputs({
         backend: 'webgpu',
         device: gpu,
         root: (leaves) => engine.root(leaves),
         proof: (leaves, index) => engine.proof(leaves, index),
         async destroy() { engine.destroy(); if (owned) gpu.destroy(); },
-      };
+      });
     }
     if (ctx && owned) ctx.destroy();
   }
@@ -73,10 +76,38 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
 
 async function createCpuHasher(workers: number | undefined): Promise<MerkleHasher> {
   const engine = await createCpuMerkleEngine({ workers });
-  return {
+  return callTimeInputs({
     backend: 'cpu',
     root: (leaves) => engine.root(leaves),
     proof: (leaves, index) => engine.proof(leaves, index),
     destroy: () => engine.destroy(),
+  });
+}
+
+/**
+ * The same contract on both backends: leaves are read when root()/proof() is
+ * called (copied into fresh unshared buffers, so the caller may reuse its own
+ * at once and SharedArrayBuffer views are accepted), and a destroyed hasher
+ * throws DestroyedError.
+ */
+function callTimeInputs(inner: MerkleHasher): MerkleHasher {
+  let destroyed = false;
+  const snapshot = (leaves: Leaves): Columnar => {
+    if (destroyed) throw new DestroyedError(`merkle hasher (${inner.backend}): used after destroy()`);
+    if (typeof leaves !== 'object' || leaves === null) throw new InvalidArgumentError(`merkle hasher: leaves must be an array of Uint8Array or {data, offsets}, got ${leaves === null ? 'null' : typeof leaves}`);
+    const col = toColumnar(leaves);
+    // toColumnar packs an array of leaves into a new buffer; columnar input is a view: copy it.
+    return Array.isArray(leaves) ? col : { data: col.data.slice(), offsets: col.offsets.slice() };
+  };
+  return {
+    backend: inner.backend,
+    ...(inner.device ? { device: inner.device } : {}),
+    async root(leaves) { return inner.root(snapshot(leaves)); },
+    async proof(leaves, index) { return inner.proof(snapshot(leaves), index); },
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      await inner.destroy();
+    },
   };
 }

@@ -4,6 +4,7 @@
 // [0, size) and its hash depends on nothing else, so after an update (or an
 // append, whose new leaves are all touched) the changed nodes are exactly the
 // ancestors of touched leaves.
+import { DestroyedError } from '../errors.js';
 import { acquireGpu, type GpuContext } from '../gpu/device.js';
 import { planChunks } from '../gpu/staging.js';
 import { DIGEST_BYTES, LEAF_PREFIX_BYTE, createMerkleKernels, encodeHashItems, encodeLevelSteps, type MerkleKernels } from './gpu.js';
@@ -213,7 +214,7 @@ function createCpuTree(leafSize: number): IncrementalMerkleTree {
     get size() { return size; },
     backend: 'cpu',
     async setLeaves(indices, leaves) {
-      if (destroyed) throw new Error('incremental tree: used after destroy()');
+      if (destroyed) throw new DestroyedError('incremental tree: used after destroy()');
       const { newSize, list } = checkCpuUpdate(size, leafSize, indices, leaves);
       const counts = levelCounts(newSize);
       grow(counts);
@@ -249,7 +250,7 @@ function createCpuTree(leafSize: number): IncrementalMerkleTree {
       size = newSize;
     },
     async root() {
-      if (destroyed) throw new Error('incremental tree: used after destroy()');
+      if (destroyed) throw new DestroyedError('incremental tree: used after destroy()');
       if (size === 0) return EMPTY_ROOT.slice();
       return wordsToBytes(levels[levelCounts(size).length - 1], 0);
     },
@@ -405,7 +406,7 @@ async function createGpuTree(leafSize: number, device?: GpuContext): Promise<Inc
   }
 
   const check = () => {
-    if (destroyed) throw new Error('incremental tree: used after destroy()');
+    if (destroyed) throw new DestroyedError('incremental tree: used after destroy()');
     if (broken) throw broken;
   };
 

@@ -2,6 +2,7 @@
 // Node, Web Workers in a browser. comlink carries setup and control calls
 // only; bulk data goes through SharedArrayBuffer or transferred buffers.
 import * as Comlink from 'comlink';
+import { availableCores, checkWorkerCount } from '../limits.js';
 
 export type Remote<T> = Comlink.Remote<T>;
 
@@ -17,12 +18,8 @@ const inNode = typeof process !== 'undefined' && !!process.versions?.node
   && typeof (globalThis as { window?: unknown }).window === 'undefined';
 
 /** Cores to use when the caller says nothing: every core. */
-export async function defaultWorkerCount(): Promise<number> {
-  if (inNode) {
-    const os = await import('node:os');
-    return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-  }
-  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4);
+export function defaultWorkerCount(): Promise<number> {
+  return availableCores();
 }
 
 /**
@@ -90,6 +87,8 @@ function refWhileBusy(endpoint: Comlink.Endpoint, worker: Refable): Comlink.Endp
 /** Starts `size` workers running `module` (a WorkerModule, or a module URL), which must call `exposeWorkerApi`. */
 export async function createWorkerPool<T>(module: WorkerModule | URL, size: number): Promise<WorkerPool<T>> {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker count must be a positive integer, got ${size}`);
+  // Before any worker starts: each is an isolate of tens of MB (src/limits.ts).
+  await checkWorkerCount(size);
   const ends: Array<() => Promise<void>> = [];
   const workers: Remote<T>[] = [];
   if (inNode) {
@@ -106,7 +105,10 @@ export async function createWorkerPool<T>(module: WorkerModule | URL, size: numb
       failed.catch(() => { /* surfaced by the ready() race below */ });
       const remote = Comlink.wrap<T>(refWhileBusy(nodeEndpoint(worker), worker));
       workers.push(remote);
-      ends.push(async () => { remote[Comlink.releaseProxy](); await worker.terminate(); });
+      // Ref'd until it has exited, and released after: a release answered
+      // before terminate() would unref it, and the process could end (exit 13)
+      // with terminate() still pending.
+      ends.push(async () => { worker.ref(); await worker.terminate(); remote[Comlink.releaseProxy](); });
       await Promise.race([(remote as unknown as { ready(): Promise<void> }).ready(), failed]);
     }
   } else {

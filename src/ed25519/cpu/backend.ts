@@ -3,7 +3,7 @@
 // goes to every worker as one job (see job.ts); results come back in input
 // order, one byte per item, or the whole call fails.
 import * as Comlink from 'comlink';
-import { RULE_SETS, VerifierDestroyedError, validateBatch, type RuleSet, type SignatureBatch } from '../batch.js';
+import { RULE_SETS, VerifierDestroyedError, copyBatch, validateBatch, type RuleSet, type SignatureBatch } from '../batch.js';
 import { createWorkerPool, defaultWorkerCount, siblingModule, splitRange, type WorkerModule, type WorkerPool } from '../../pool/worker-pool.js';
 import { defaultEngine, type CpuEngine } from './engine.js';
 import { sharedViews, sharedLayout, type CpuVerifyWorkerApi } from './job.js';
@@ -117,7 +117,11 @@ export async function createCpuVerifier(options: CpuVerifierOptions = {}): Promi
       // Structure first: a broken batch fails before any work, naming the problem.
       validateBatch(batch);
       if (destroyed) throw new VerifierDestroyedError('the CPU verifier was destroyed');
-      const n = batch.messageOffsets.length - 1;
+      let n = batch.messageOffsets.length - 1;
+      // The first segment is copied into its job before any await; later
+      // segments would read the caller's buffers late: copy them all now.
+      if (n > segmentItems || batch.messages.length > SEGMENT_MESSAGE_BYTES) batch = copyBatch(batch);
+      n = batch.messageOffsets.length - 1;
       const out = new Uint8Array(n);
       let start = 0;
       while (start < n) {
