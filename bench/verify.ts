@@ -6,6 +6,11 @@
 // Prints a table and writes bench/out/verify.json.
 //
 //   npm run bench:verify -- [--min-log 8] [--max-log 18] [--runs 3] [--budget-s 150] [--rules zip215] [--keys 1024] [--backends gpu,pool,node,noble]
+//                           [--old-kernel [--old-kernel-commit C]]
+//
+// --old-kernel adds the WGSL verifier as it was at COMMIT (from git
+// history, bench/old-kernel.ts; default c4fe5be, the two-pass kernel before
+// the register redesign) as one more backend, timed interleaved with the current one.
 //
 // Each backend stops at the first size whose predicted time for its runs
 // passes --budget-s (SwiftShader and noble get there early); what was capped
@@ -22,9 +27,11 @@ import { verifyReference } from '../src/ed25519/reference.js';
 import { ESTIMATED_U32_OPS_PER_VERIFY, createGpuVerifyKernel, type GpuVerifyKernel } from '../src/ed25519/gpu/kernel.js';
 import { median } from '../src/stats.js';
 import { benchFlags } from './flags.js';
+import { BASELINE_KERNEL_COMMIT, loadKernelAt } from './old-kernel.js';
 
 const flags = benchFlags({
   usage: `usage: npm run bench:verify -- [--min-log N] [--max-log N] [--runs N] [--budget-s S] [--rules R] [--keys N] [--backends LIST]
+                              [--old-kernel [--old-kernel-commit C]]
 
 ed25519 verification of valid signatures over 81-byte messages: the WebGPU
 kernel, the CPU backend (worker pool), node:crypto and @noble/curves on one
@@ -38,9 +45,13 @@ median of --runs. Prints a table and writes bench/out/verify.json.
   --rules R        zip215|ref10|solana (default zip215)
   --keys N         distinct signing keys (default 1024)
   --backends LIST  any of gpu,pool,node,noble, comma-separated (default all)
+  --old-kernel     also time the WGSL verifier as it was at an earlier commit (from git
+                   history), interleaved with the current one
+  --old-kernel-commit C  that commit (default ${BASELINE_KERNEL_COMMIT}, the two-pass kernel before the register redesign)
 
 Example (short): npm run bench:verify -- --max-log 10 --runs 1 --budget-s 5 --backends pool,node`,
-  values: ['min-log', 'max-log', 'runs', 'budget-s', 'rules', 'keys', 'backends'],
+  values: ['min-log', 'max-log', 'runs', 'budget-s', 'rules', 'keys', 'backends', 'old-kernel-commit'],
+  switches: ['old-kernel'],
 });
 const minLog = flags.int('min-log', 8);
 const maxLog = flags.int('max-log', 18);
@@ -51,6 +62,7 @@ const distinctKeys = flags.int('keys', 1024);
 /** Which backends to time: any of gpu, pool, node, noble (default all). */
 const only = new Set(flags.text('backends', 'gpu,pool,node,noble').split(','));
 for (const b of only) if (!['gpu', 'pool', 'node', 'noble'].includes(b)) { process.stderr.write(`bench/verify.ts: --backends: unknown backend ${JSON.stringify(b)} (gpu, pool, node, noble)\n`); process.exit(2); }
+const oldKernelCommit = flags.has('old-kernel') ? flags.text('old-kernel-commit', BASELINE_KERNEL_COMMIT) : undefined;
 
 // ---------------------------------------------------------------- backends
 
@@ -80,6 +92,11 @@ const pool = await createCpuVerifier({ workers: cores });
 const nodeCrypto = await loadNodeCrypto();
 const backends: Backend[] = [];
 if (gpuKernel) { const k = gpuKernel; backends.push({ name: 'gpu', rules, run: (b) => k.verify(b, rules) }); }
+let oldKernel: GpuVerifyKernel | undefined;
+if (ctx && oldKernelCommit !== undefined) {
+  const k = oldKernel = (await loadKernelAt(oldKernelCommit))(ctx);
+  backends.push({ name: `gpu ${oldKernelCommit}`, rules, run: (b) => k.verify(b, rules) });
+}
 if (only.has('pool')) backends.push({ name: `cpu pool (${pool.workers} workers)`, rules, run: (b) => pool.verify(b, rules) });
 if (only.has('node')) backends.push({
   name: 'node:crypto 1 thread', rules: 'ref10',
@@ -193,5 +210,6 @@ console.log('\nwrote bench/out/verify.json');
 
 await pool.destroy();
 gpuKernel?.destroy();
+oldKernel?.destroy();
 ctx?.destroy();
 process.exit(0);

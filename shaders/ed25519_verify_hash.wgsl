@@ -1,7 +1,7 @@
 // Pass 1 of batch verification: k = SHA-512(R_bytes ‖ A_bytes ‖ M) mod L per
 // item, over the bytes exactly as given. Its own pass because message
 // lengths differ per item and would make the curve pass diverge.
-// Needs: generated constants, sha512.wgsl, scalar25519.wgsl.
+// Needs: generated parameters and constants, sha512.wgsl, scalar25519.wgsl.
 
 @group(0) @binding(0) var<storage, read> public_keys: array<u32>;   // 8 words per item
 @group(0) @binding(1) var<storage, read> signatures: array<u32>;    // 16 words per item: R then S
@@ -53,9 +53,9 @@ fn stream_word(s: Stream, pos: u32) -> u32 {
        | (stream_byte(s, pos + 2u) << 8u) | stream_byte(s, pos + 3u);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn hash_challenges(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let item = gid.x + gid.y * nwg.x * 64u;
+  let item = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
   if (item >= params[0]) { return; }
   let m0 = offsets[item];
   let total = 64u + (offsets[item + 1u] - m0);

@@ -1,6 +1,7 @@
 // Scalars mod L = 2^252 + 27742317777372353535851937790883648493, as 8
-// little-endian u32 words. Verification needs only: S < L, digest mod L,
-// and signed-digit recodings for the double scalar multiplication.
+// little-endian u32 words. Verification needs only S < L and digest mod L;
+// the signed digits of the scalar multiplication come from biased words
+// (ed25519_verify_prepare.wgsl).
 
 // S < L, S as given (no reduction: S ≥ L, including S = L and anything
 // with the top bits set, is refused by every rule set).
@@ -48,32 +49,4 @@ fn sc_reduce512(h: array<u32, 16>) -> array<u32, 8> {
     }
   }
   return r;
-}
-
-// Signed radix-16 digits e[0..63] in [−8, 8) (e[63] up to 8), Σ e[i]·16^i = a,
-// for a < 2^253: the top nibble is ≤ 1 and absorbs the last carry.
-fn sc_recode16(a: array<u32, 8>) -> array<i32, 64> {
-  var e: array<i32, 64>;
-  var carry = 0i;
-  for (var i = 0u; i < 64u; i++) {
-    let nib = i32((a[i >> 3u] >> ((i & 7u) * 4u)) & 15u) + carry;
-    carry = (nib + 8i) >> 4u;
-    e[i] = nib - (carry << 4u);
-  }
-  e[63] = e[63] + (carry << 4u);
-  return e;
-}
-
-// Signed radix-256 digits e[0..31] in [−128, 128), Σ e[i]·256^i = a, for
-// a < 2^253 (top byte ≤ 0x1f absorbs the last carry).
-fn sc_recode256(a: array<u32, 8>) -> array<i32, 32> {
-  var e: array<i32, 32>;
-  var carry = 0i;
-  for (var i = 0u; i < 32u; i++) {
-    let byte = i32((a[i >> 2u] >> ((i & 3u) * 8u)) & 255u) + carry;
-    carry = (byte + 128i) >> 8u;
-    e[i] = byte - (carry << 8u);
-  }
-  e[31] = e[31] + (carry << 8u);
-  return e;
 }

@@ -9,7 +9,7 @@ describe('the kernel registry', () => {
   it('lists every kernel with its final WGSL, all built with the shared workgroup size', async () => {
     const kernels = await allKernelSources();
     const names = kernels.map((k) => k.name);
-    for (const n of ['ed25519_verify_curve', 'ed25519_verify_hash', 'merkle_level', 'sha256_leaves']) expect(names).toContain(n);
+    for (const n of ['ed25519_verify_hash', 'ed25519_verify_prepare', 'ed25519_verify_scalarmul', 'merkle_level', 'sha256_leaves']) expect(names).toContain(n);
     for (const k of kernels) {
       expect(k.source).toContain(`const WORKGROUP_SIZE: u32 = ${WORKGROUP_SIZE}u;`);
       expect(k.source).toMatch(new RegExp(`fn ${k.entryPoint}\\(`));
