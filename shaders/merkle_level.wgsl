@@ -1,7 +1,8 @@
 // One level of an RFC 6962 tree: parent p = SHA-256(0x01 || left || right)
 // of children 2p and 2p+1 one level down; a last odd child (2p+1 past the
 // level) is promoted unchanged, which is exactly RFC 6962's split at the
-// largest power of two below n. Needs sha256.wgsl before it.
+// largest power of two below n. Needs the generated WORKGROUP_SIZE and sha256.wgsl
+// before it.
 //
 // Every level lives in one buffer of 32-byte digests (stored as bytes, see
 // sha256.wgsl); a level is a range of slots starting at a base. With
@@ -20,15 +21,14 @@ struct LevelParams {
   _pad1: u32,
 };
 
-const LEVEL_WG = 64u;
 
 @group(0) @binding(0) var<storage, read_write> nodes: array<u32>;
 @group(0) @binding(1) var<storage, read> list: array<u32>;
 @group(0) @binding(2) var<uniform> mp: LevelParams;
 
-@compute @workgroup_size(LEVEL_WG)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn hash_level(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let k = grid_index(gid, nwg, LEVEL_WG);
+  let k = grid_index(gid, nwg, WORKGROUP_SIZE);
   if (k >= mp.count) { return; }
   let p = select(k, list[mp.list_base + k], mp.use_list != 0u);
   let l = (mp.src_base + 2u * p) * 8u;

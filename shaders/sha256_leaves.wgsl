@@ -1,6 +1,6 @@
 // SHA-256 of many variable-length inputs in one dispatch, one invocation per
 // input, each optionally prefixed by one domain byte (RFC 6962 leaf hashing:
-// SHA-256(0x00 || d)). Needs sha256.wgsl before it.
+// SHA-256(0x00 || d)). Needs the generated WORKGROUP_SIZE and sha256.wgsl before it.
 //
 // Input i is bytes [offsets[i], offsets[i+1]) of `data`, a byte string packed
 // little-endian into u32 words. Its digest goes to digest slot
@@ -15,7 +15,6 @@ struct LeafParams {
 };
 
 const NO_PREFIX = 0xffffffffu;
-const LEAF_WG = 64u;
 
 @group(0) @binding(0) var<storage, read> data: array<u32>;
 @group(0) @binding(1) var<storage, read> offsets: array<u32>;
@@ -39,9 +38,9 @@ fn data_bytes_le(q: i32) -> u32 {
   return (lo >> sh) | (data_word(w + 1) << (32u - sh));
 }
 
-@compute @workgroup_size(LEAF_WG)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn hash_leaves(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = grid_index(gid, nwg, LEAF_WG);
+  let i = grid_index(gid, nwg, WORKGROUP_SIZE);
   if (i >= lp.count) { return; }
   let start = offsets[i];
   let n = offsets[i + 1u] - start;

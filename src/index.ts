@@ -1,3 +1,5 @@
+/// <reference types="@webgpu/types" preserve="true" />
+/// <reference lib="esnext.disposable" preserve="true" />
 // webgpu-preexec: the library's public surface.
 
 // GPU plumbing: device acquisition and staging (no cryptography).
@@ -14,6 +16,12 @@ export * from './merkle/index.js';
 
 // Transactions, state and execution (SPEC §4, §5).
 export * from './tx/index.js';
+export {
+  createSolanaStage, prepareSolanaPackets, packSolanaSignatures, finishSolanaPackets, SOLANA_REASONS, DEFAULT_SOLANA_BATCH_SIZE,
+} from './solana/stage.js';
+export type {
+  SolanaReason, SolanaStage, SolanaStageOptions, SolanaStageResult, SolanaStageTimings, PreparedSolanaPackets,
+} from './solana/stage.js';
 export * from './state/index.js';
 export * from './exec/index.js';
 

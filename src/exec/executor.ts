@@ -23,7 +23,7 @@
 // defeats the disjoint one; small blocks pay for no messages), so 'auto'
 // measures them and the sequential one on real blocks and runs the fastest
 // (src/exec/mode-choice.ts).
-import { createWorkerPool, siblingModule, type WorkerPool } from '../pool/worker-pool.js';
+import { createWorkerPool, siblingModule, type WorkerModule, type WorkerPool } from '../pool/worker-pool.js';
 import { LEAF_WORDS, type AccountState } from '../state/account-state.js';
 import { applyRange, resolveAndApply, TouchSet } from './apply.js';
 import { runCleanChunks } from './disjoint.js';
@@ -117,6 +117,12 @@ export interface Executor {
  * setup against a cache-resident state; resolve-ahead was not measured
  * there); 'auto' measures bigger ones.
  */
+/** The helper worker; `web` is the literal pattern bundlers follow (see WorkerModule). */
+const helperWorker: WorkerModule = {
+  web: () => new Worker(new URL('./helper-worker.js', import.meta.url), { type: 'module' }),
+  node: () => siblingModule('helper-worker', import.meta.url),
+};
+
 export const DEFAULT_MIN_PARALLEL_RECORDS = 16384;
 const SECOND_ROUND_MIN = 2048;
 
@@ -145,7 +151,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     };
   }
 
-  const pool: WorkerPool<HelperWorkerApi> = await createWorkerPool<HelperWorkerApi>(siblingModule('helper-worker', import.meta.url), workers - 1);
+  const pool: WorkerPool<HelperWorkerApi> = await createWorkerPool<HelperWorkerApi>(helperWorker, workers - 1);
   try {
     await Promise.all(pool.workers.map((w) => w.warmUp()));
   } catch (e) {

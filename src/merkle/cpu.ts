@@ -2,7 +2,7 @@
 // enough to pay for the messages (PARALLEL_MIN_LEAVES), one thread below it.
 // Work is cut into aligned power-of-two subtrees; their roots are one level
 // of the same tree, so the main thread only hashes the few levels above.
-import { createWorkerPool, defaultWorkerCount, siblingModule, type WorkerPool } from '../pool/worker-pool.js';
+import { createWorkerPool, defaultWorkerCount, siblingModule, type WorkerModule, type WorkerPool } from '../pool/worker-pool.js';
 import type { MerkleWorkerApi } from './cpu-worker.js';
 import { EMPTY_ROOT, inclusionProof, merkleLevels, merkleRoot, proofPositions, toColumnar, type Leaves } from './reference.js';
 import { sliceColumnar } from '../gpu/staging.js';
@@ -11,6 +11,12 @@ import { sliceColumnar } from '../gpu/staging.js';
 export const PARALLEL_MIN_LEAVES = 1 << 13;
 /** Subtrees per worker, so a short last subtree does not leave cores idle. */
 const PARTS_PER_WORKER = 4;
+
+/** The subtree worker; `web` is the literal pattern bundlers follow (see WorkerModule). */
+const merkleWorker: WorkerModule = {
+  web: () => new Worker(new URL('./cpu-worker.js', import.meta.url), { type: 'module' }),
+  node: () => siblingModule('cpu-worker', import.meta.url),
+};
 
 export interface CpuMerkleEngine {
   readonly workers: number;
@@ -30,7 +36,7 @@ export async function createCpuMerkleEngine(opts: { workers?: number } = {}): Pr
     const n = col.offsets.length - 1;
     let part = 1;
     while (part * workers * PARTS_PER_WORKER < n) part *= 2;
-    pool ??= createWorkerPool<MerkleWorkerApi>(siblingModule('cpu-worker', import.meta.url), workers);
+    pool ??= createWorkerPool<MerkleWorkerApi>(merkleWorker, workers);
     const { workers: remotes } = await pool;
     const parts = Math.ceil(n / part);
     const results: Array<{ root: Uint8Array; proof: Uint8Array[] }> = new Array(parts);

@@ -9,52 +9,34 @@
 // log2(C) covers exactly group p, so the groups' roots are one level of the
 // same tree and are reduced by the same kernel.
 import type { GpuContext } from '../gpu/device.js';
-import { loadShaders } from '../gpu/shader-source.js';
+import { defineProgram, type CompiledProgram } from '../gpu/program.js';
 import { createStaging, planChunks, sliceColumnar, workgroupGrid, type Columnar, type Staging, type StagingLimits } from '../gpu/staging.js';
 import { EMPTY_ROOT, merkleLevels, proofPositions, toColumnar, type Leaves } from './reference.js';
 
 export const DIGEST_BYTES = 32;
-const WG = 64;
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment's default and maximum
 export const LEAF_PREFIX_BYTE = 0x00;
 export const NO_PREFIX = 0xffffffff;
+/** An audit path has one node per level: a tree of up to 2^64 leaves. */
+const MAX_PROOF_NODES = 64;
 
 export interface MerkleKernels {
   readonly ctx: GpuContext;
   readonly staging: Staging;
-  readonly leafPipeline: GPUComputePipeline;
-  readonly levelPipeline: GPUComputePipeline;
+  readonly leaf: CompiledProgram;
+  readonly level: CompiledProgram;
 }
 
-// Pipelines are compiled once per device (SwiftShader takes seconds per pipeline).
-const pipelineCache = new WeakMap<GPUDevice, Promise<[GPUComputePipeline, GPUComputePipeline]>>();
-
-function merklePipelines(device: GPUDevice): Promise<[GPUComputePipeline, GPUComputePipeline]> {
-  let p = pipelineCache.get(device);
-  if (!p) {
-    p = (async () => {
-      const [leafCode, levelCode] = await Promise.all([
-        loadShaders(['sha256', 'sha256_leaves']),
-        loadShaders(['sha256', 'merkle_level']),
-      ]);
-      return Promise.all([
-        device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ label: 'sha256_leaves', code: leafCode }), entryPoint: 'hash_leaves' } }),
-        device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ label: 'merkle_level', code: levelCode }), entryPoint: 'hash_level' } }),
-      ]);
-    })();
-    pipelineCache.set(device, p);
-    p.catch(() => pipelineCache.delete(device));
-  }
-  return p;
-}
+export const SHA256_LEAVES_PROGRAM = defineProgram({ name: 'sha256_leaves', entryPoint: 'hash_leaves', shaders: ['sha256', 'sha256_leaves'] });
+export const MERKLE_LEVEL_PROGRAM = defineProgram({ name: 'merkle_level', entryPoint: 'hash_level', shaders: ['sha256', 'merkle_level'] });
 
 export async function createMerkleKernels(ctx: GpuContext, limits?: Partial<StagingLimits>): Promise<MerkleKernels> {
-  const [leafPipeline, levelPipeline] = await merklePipelines(ctx.device);
-  return { ctx, staging: createStaging(ctx, limits), leafPipeline, levelPipeline };
+  const [leaf, level] = await Promise.all([SHA256_LEAVES_PROGRAM.compile(ctx.device), MERKLE_LEVEL_PROGRAM.compile(ctx.device)]);
+  return { ctx, staging: createStaging(ctx, limits), leaf, level };
 }
 
-function dispatch(k: MerkleKernels, pass: GPUComputePassEncoder, items: number) {
-  const [x, y] = workgroupGrid(Math.ceil(items / WG), k.staging.limits.maxComputeWorkgroupsPerDimension);
+function dispatch(k: MerkleKernels, program: CompiledProgram, pass: GPUComputePassEncoder, items: number) {
+  const [x, y] = workgroupGrid(Math.ceil(items / program.workgroupSize), k.staging.limits.maxComputeWorkgroupsPerDimension);
   pass.dispatchWorkgroups(x, y);
 }
 
@@ -74,9 +56,9 @@ export function encodeHashItems(k: MerkleKernels, enc: GPUCommandEncoder, part: 
   const destBuf = dest ? k.staging.upload('merkle-leaf-dest', dest) : k.staging.buffer('merkle-leaf-dest', 4);
   const params = k.staging.upload('merkle-leaf-params', new Uint32Array([count, prefix, dest ? 1 : 0, outBase]), 16, GPUBufferUsage.UNIFORM);
   const pass = enc.beginComputePass({ label: 'hash leaves' });
-  pass.setPipeline(k.leafPipeline);
+  pass.setPipeline(k.leaf.pipeline);
   pass.setBindGroup(0, device.createBindGroup({
-    layout: k.leafPipeline.getBindGroupLayout(0),
+    layout: k.leaf.pipeline.getBindGroupLayout(0),
     entries: [
       { binding: 0, resource: { buffer: data, size: dataSize } },
       { binding: 1, resource: { buffer: offsets, size: 4 * (count + 1) } },
@@ -85,7 +67,7 @@ export function encodeHashItems(k: MerkleKernels, enc: GPUCommandEncoder, part: 
       { binding: 4, resource: { buffer: params, size: 16 } },
     ],
   }));
-  dispatch(k, pass, count);
+  dispatch(k, k.leaf, pass, count);
   pass.end();
 }
 
@@ -114,12 +96,12 @@ export function encodeLevelSteps(k: MerkleKernels, enc: GPUCommandEncoder, nodes
   });
   const params = k.staging.upload(opts.paramsRole, words, 0, GPUBufferUsage.UNIFORM);
   const list = opts.list ? k.staging.upload(`${opts.paramsRole}-list`, opts.list) : k.staging.buffer('merkle-level-nolist', 4);
-  const layout = k.levelPipeline.getBindGroupLayout(0);
+  const layout = k.level.pipeline.getBindGroupLayout(0);
   let pass: GPUComputePassEncoder | undefined;
   steps.forEach((s, i) => {
     if (opts.between) { pass?.end(); pass = undefined; opts.between(i); }
     pass ??= enc.beginComputePass({ label: 'merkle levels' });
-    pass.setPipeline(k.levelPipeline);
+    pass.setPipeline(k.level.pipeline);
     pass.setBindGroup(0, device.createBindGroup({
       layout,
       entries: [
@@ -128,7 +110,7 @@ export function encodeLevelSteps(k: MerkleKernels, enc: GPUCommandEncoder, nodes
         { binding: 2, resource: { buffer: params, offset: i * UNIFORM_SLOT, size: 32 } },
       ],
     }));
-    dispatch(k, pass, s.count);
+    dispatch(k, k.level, pass, s.count);
   });
   pass?.end();
   opts.between?.(steps.length);
@@ -197,7 +179,7 @@ export async function createGpuMerkleEngine(ctx: GpuContext, opts: GpuMerkleOpti
     const nodesSize = groupLayout.slots * DIGEST_BYTES;
     const nodes = k.staging.buffer('merkle-nodes', nodesSize);
     const roots = groups > 1 ? k.staging.buffer('merkle-roots', top.slots * DIGEST_BYTES) : undefined;
-    const proofBuf = index !== undefined ? k.staging.buffer('merkle-proof', 64 * DIGEST_BYTES) : undefined;
+    const proofBuf = index !== undefined ? k.staging.buffer('merkle-proof', MAX_PROOF_NODES * DIGEST_BYTES) : undefined;
     let proofCount = 0;
     const copySiblings = (buf: GPUBuffer, bases: number[], positions: Array<[number, number]>, level: number, enc: GPUCommandEncoder) => {
       for (const [l, p] of positions) {
@@ -211,7 +193,7 @@ export async function createGpuMerkleEngine(ctx: GpuContext, opts: GpuMerkleOpti
       const ge = Math.min(n, gs + groupSize);
       const m = ge - gs;
       const group = sliceColumnar(col, gs, ge);
-      const chunks = planChunks({ count: m, variableOffsets: group.offsets, workgroupSize: WG, grid2d: true }, k.staging.limits);
+      const chunks = planChunks({ count: m, variableOffsets: group.offsets, workgroupSize: k.leaf.workgroupSize, grid2d: true }, k.staging.limits);
       for (let c = 0; c < chunks.length; c++) {
         // Pooled inputs are rewritten per chunk, so every chunk but the last submits on its own.
         if (enc) device.queue.submit([enc.finish()]);

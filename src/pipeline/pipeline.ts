@@ -94,8 +94,10 @@ export interface Pipeline {
   readonly backends: PipelineBackends;
   readonly rules: RuleSet;
   readonly maxBlocksInFlight: number;
-  /** Lets blocks in flight finish, then releases workers and GPU buffers (and the device it acquired). */
+  /** Lets blocks in flight finish, then releases workers and GPU buffers (and the device it acquired). Idempotent. */
   close(): Promise<void>;
+  /** `close()`, for `await using pipeline = await createPipeline(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export const DEFAULT_MAX_BLOCKS_IN_FLIGHT = 3;
@@ -245,14 +247,16 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       backends,
       rules,
       maxBlocksInFlight,
-      close() {
-        closing ??= (async () => {
-          await scheduler.drain();
-          await cleanup();
-        })();
-        return closing;
-      },
+      close,
+      [Symbol.asyncDispose]: close,
     };
+    function close(): Promise<void> {
+      closing ??= (async () => {
+        await scheduler.drain();
+        await cleanup();
+      })();
+      return closing;
+    }
   } catch (e) {
     await cleanup();
     throw e;

@@ -28,20 +28,74 @@ export async function defaultWorkerCount(): Promise<number> {
 /**
  * The URL of a worker module next to `importMetaUrl`, with the extension the
  * caller itself has: `.ts` when running from source (tests, tsx), `.js` from dist/.
+ * Node only: bundlers cannot follow it (see WorkerModule).
  */
 export function siblingModule(baseName: string, importMetaUrl: string): URL {
   const ext = /\.ts$/.test(new URL(importMetaUrl).pathname) ? '.ts' : '.js';
   return new URL(`./${baseName}${ext}`, importMetaUrl);
 }
 
-/** Starts `size` workers running `moduleUrl`, which must call `exposeWorkerApi`. */
-export async function createWorkerPool<T>(moduleUrl: URL, size: number): Promise<WorkerPool<T>> {
+/**
+ * One kind of worker, declared in the module next to the worker module:
+ *
+ *   const verifyWorker: WorkerModule = {
+ *     web: () => new Worker(new URL('./verify-worker.js', import.meta.url), { type: 'module' }),
+ *     node: () => siblingModule('verify-worker', import.meta.url),
+ *   };
+ *
+ * `web` must be written exactly so, with a literal path, at that call site:
+ * it is the pattern bundlers (vite, webpack, parcel) recognise to bundle the
+ * worker module and rewrite its URL, and vite maps `./x.js` to `x.ts` when
+ * it bundles the TypeScript sources. `node` is the module's URL for
+ * worker_threads: `.js` from dist/, `.ts` from source (started through tsx).
+ */
+export interface WorkerModule {
+  web(): Worker;
+  node(): URL;
+}
+
+/** The bits of node:worker_threads' Worker that keep the process alive. */
+interface Refable {
+  ref(): void;
+  unref(): void;
+  on(event: 'message', listener: (value: unknown) => void): unknown;
+}
+
+/**
+ * A comlink endpoint over a Node worker that holds the process open only
+ * while a call is in flight: the worker is unref'd when idle, so a program
+ * that forgets to close a verifier, hasher or pipeline still exits. Every
+ * comlink request carries an `id` that its answer repeats.
+ */
+function refWhileBusy(endpoint: Comlink.Endpoint, worker: Refable): Comlink.Endpoint {
+  const pending = new Set<string>();
+  worker.unref();
+  worker.on('message', (data) => {
+    const id = (data as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && pending.delete(id) && pending.size === 0) worker.unref();
+  });
+  return {
+    ...endpoint,
+    postMessage(message: unknown, transfer?: Transferable[]) {
+      const id = (message as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') {
+        if (pending.size === 0) worker.ref();
+        pending.add(id);
+      }
+      endpoint.postMessage(message, transfer);
+    },
+  };
+}
+
+/** Starts `size` workers running `module` (a WorkerModule, or a module URL), which must call `exposeWorkerApi`. */
+export async function createWorkerPool<T>(module: WorkerModule | URL, size: number): Promise<WorkerPool<T>> {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker count must be a positive integer, got ${size}`);
   const ends: Array<() => Promise<void>> = [];
   const workers: Remote<T>[] = [];
   if (inNode) {
     const { Worker } = await import('node:worker_threads');
     const nodeEndpoint = (await import('comlink/dist/esm/node-adapter.mjs')).default;
+    const moduleUrl = module instanceof URL ? module : module.node();
     // From source (tests, tsx), a worker loads its TypeScript module through
     // tsx's loader API; from dist/ it loads the compiled module directly.
     const fromSource = moduleUrl.pathname.endsWith('.ts');
@@ -50,14 +104,14 @@ export async function createWorkerPool<T>(moduleUrl: URL, size: number): Promise
       const worker = fromSource ? new Worker(bootstrap, { eval: true }) : new Worker(moduleUrl);
       const failed = new Promise<never>((_, reject) => worker.once('error', reject));
       failed.catch(() => { /* surfaced by the ready() race below */ });
-      const remote = Comlink.wrap<T>(nodeEndpoint(worker));
+      const remote = Comlink.wrap<T>(refWhileBusy(nodeEndpoint(worker), worker));
       workers.push(remote);
       ends.push(async () => { remote[Comlink.releaseProxy](); await worker.terminate(); });
       await Promise.race([(remote as unknown as { ready(): Promise<void> }).ready(), failed]);
     }
   } else {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(moduleUrl, { type: 'module' });
+      const worker = module instanceof URL ? new Worker(module, { type: 'module' }) : module.web();
       const remote = Comlink.wrap<T>(worker);
       workers.push(remote);
       ends.push(async () => { remote[Comlink.releaseProxy](); worker.terminate(); });

@@ -6,7 +6,7 @@
 // and small shares of byte-identical duplicates and corrupted signatures.
 // Same spec and seed → same bytes.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { compileSolanaMessage, encodeSolanaMessage, encodeSolanaTransaction, type SolanaAccountMeta, type SolanaInstruction, type SolanaLookupTable } from '../tx/solana/encode.js';
+import { compileSolanaMessage, encodeSolanaMessage, encodeSolanaTransaction, type SolanaAccountMeta, type SolanaInstructionSpec, type SolanaLookupTable } from '../tx/solana/encode.js';
 import { createPrng, type Prng } from './prng.js';
 import type { Ed25519Signer, SigningKey } from './signer.js';
 
@@ -99,7 +99,7 @@ function chance(rng: Prng, p: number): boolean {
 }
 
 /** System Program Transfer: u32 instruction 2, u64 lamports. */
-function systemTransfer(from: Uint8Array, to: Uint8Array, lamports: bigint): SolanaInstruction {
+function systemTransfer(from: Uint8Array, to: Uint8Array, lamports: bigint): SolanaInstructionSpec {
   const data = new Uint8Array(12);
   const view = new DataView(data.buffer);
   view.setUint32(0, 2, true);
@@ -108,8 +108,8 @@ function systemTransfer(from: Uint8Array, to: Uint8Array, lamports: bigint): Sol
 }
 
 /** ComputeBudget SetComputeUnitLimit (tag 2, u32) and SetComputeUnitPrice (tag 3, u64 micro-lamports). */
-function computeBudget(rng: Prng): SolanaInstruction[] {
-  const out: SolanaInstruction[] = [];
+function computeBudget(rng: Prng): SolanaInstructionSpec[] {
+  const out: SolanaInstructionSpec[] = [];
   if (chance(rng, 0.8)) {
     const data = new Uint8Array(5);
     data[0] = 2;
@@ -186,7 +186,7 @@ export async function generateSolanaWorkload(specIn: SolanaWorkloadSpec, options
     const writesHot = chance(rng, spec.hotShare);
     const other = chance(rng, spec.otherProgramShare);
 
-    const instructions: SolanaInstruction[] = computeBudget(rng);
+    const instructions: SolanaInstructionSpec[] = computeBudget(rng);
     // The line number in the amount (or data) keeps every generated line unique.
     const lamports = BigInt(line) * 1000n + BigInt(1 + rng.below(999));
     if (other) {

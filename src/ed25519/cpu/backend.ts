@@ -4,7 +4,7 @@
 // order, one byte per item, or the whole call fails.
 import * as Comlink from 'comlink';
 import { RULE_SETS, VerifierDestroyedError, validateBatch, type RuleSet, type SignatureBatch } from '../batch.js';
-import { createWorkerPool, defaultWorkerCount, siblingModule, splitRange, type WorkerPool } from '../../pool/worker-pool.js';
+import { createWorkerPool, defaultWorkerCount, siblingModule, splitRange, type WorkerModule, type WorkerPool } from '../../pool/worker-pool.js';
 import { defaultEngine, type CpuEngine } from './engine.js';
 import { sharedViews, sharedLayout, type CpuVerifyWorkerApi } from './job.js';
 
@@ -40,6 +40,12 @@ export function assertRuleSet(rules: unknown): asserts rules is RuleSet {
   }
 }
 
+/** The verify worker; `web` is the literal pattern bundlers follow (see WorkerModule). */
+const verifyWorker: WorkerModule = {
+  web: () => new Worker(new URL('./verify-worker.js', import.meta.url), { type: 'module' }),
+  node: () => siblingModule('verify-worker', import.meta.url),
+};
+
 const canShare = typeof SharedArrayBuffer !== 'undefined'
   && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 
@@ -51,7 +57,7 @@ export async function createCpuVerifier(options: CpuVerifierOptions = {}): Promi
   if (!Number.isInteger(segmentItems) || segmentItems < 1) throw new RangeError(`segmentItems must be a positive integer, got ${segmentItems}`);
   const share = options.shareMemory ?? canShare;
   if (share && !canShare) throw new Error('SharedArrayBuffer is not available here (a browser page needs cross-origin isolation)');
-  const pool: WorkerPool<CpuVerifyWorkerApi> = await createWorkerPool<CpuVerifyWorkerApi>(siblingModule('verify-worker', import.meta.url), size);
+  const pool: WorkerPool<CpuVerifyWorkerApi> = await createWorkerPool<CpuVerifyWorkerApi>(verifyWorker, size);
 
   let destroyed = false;
   let rejectAll: (e: Error) => void = () => {};

@@ -2,7 +2,7 @@
 // hashing, then curve work) and one readback. GPU plumbing only; the
 // cryptography is in shaders/*.wgsl, its constants in ./constants.ts.
 import { type GpuContext, raceDeviceLoss } from '../../gpu/device.js';
-import { loadShaders } from '../../gpu/shader-source.js';
+import { defineProgram, WORKGROUP_SIZE } from '../../gpu/program.js';
 import { createStaging, padTo4, planChunks, workgroupGrid, writePadded, type Staging } from '../../gpu/staging.js';
 import { VerifierDestroyedError, type RuleSet, type SignatureBatch, RULE_SETS, validateBatch, sliceBatch } from '../batch.js';
 import { baseTable, wgslConstants } from './constants.js';
@@ -10,8 +10,6 @@ import { fieldOpCosts, wgslFieldCore } from './field-codegen.js';
 
 /** Bits of the per-item verdict mask the curve pass writes. */
 export const VERDICT_BIT: Readonly<Record<RuleSet, number>> = { zip215: 1, ref10: 2, solana: 4 };
-
-export const WORKGROUP_SIZE = 64;
 
 /** Shader files per pass, in concatenation order (WGSL has no include). */
 export const HASH_SHADERS = ['sha512', 'scalar25519', 'ed25519_verify_hash'] as const;
@@ -33,50 +31,23 @@ export interface GpuVerifyKernel {
 interface Pipelines {
   hash: GPUComputePipeline;
   curve: GPUComputePipeline;
-  /** Milliseconds from the first request to both pipelines being ready. */
+  /** Milliseconds to compile (they compile concurrently: the slower one's). */
   compileMs: number;
 }
 
-// Compiled once per device; every kernel on that device shares them.
-const pipelineCache = new WeakMap<GPUDevice, Promise<Pipelines>>();
+export const HASH_PROGRAM = defineProgram({
+  name: 'ed25519_verify_hash', entryPoint: 'hash_challenges', shaders: HASH_SHADERS,
+  generate: () => wgslConstants(['sha512', 'scalar']),
+});
+export const CURVE_PROGRAM = defineProgram({
+  name: 'ed25519_verify_curve', entryPoint: 'verify_curve', shaders: CURVE_SHADERS,
+  generate: () => wgslConstants(['field', 'scalar']) + wgslFieldCore(),
+});
 
-/** The WGSL source of each pass (generated constants first). */
-export async function verifyShaderSources(): Promise<{ hash: string; curve: string }> {
-  const [hash, curve] = await Promise.all([loadShaders(HASH_SHADERS), loadShaders(CURVE_SHADERS)]);
-  return {
-    hash: wgslConstants(['sha512', 'scalar']) + hash,
-    curve: wgslConstants(['field', 'scalar']) + wgslFieldCore() + curve,
-  };
-}
-
-async function compile(device: GPUDevice, label: string, code: string, entryPoint: string): Promise<GPUComputePipeline> {
-  const module = device.createShaderModule({ label, code });
-  const info = await module.getCompilationInfo();
-  const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length > 0) {
-    throw new Error(`${label}: WGSL compilation failed: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-  }
-  return device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint } });
-}
-
-/** The two pipelines for `device`, compiled on first use and cached. */
-export function verifyPipelines(device: GPUDevice): Promise<Pipelines> {
-  let p = pipelineCache.get(device);
-  if (!p) {
-    p = (async () => {
-      const t0 = performance.now();
-      const src = await verifyShaderSources();
-      const [hash, curve] = await Promise.all([
-        compile(device, 'ed25519_verify_hash', src.hash, 'hash_challenges'),
-        compile(device, 'ed25519_verify_curve', src.curve, 'verify_curve'),
-      ]);
-      return { hash, curve, compileMs: performance.now() - t0 };
-    })();
-    // A failed compile is not cached: the next call reports it again.
-    p.catch(() => pipelineCache.delete(device));
-    pipelineCache.set(device, p);
-  }
-  return p;
+/** The two pipelines for `device`, compiled on first use and cached (src/gpu/program.ts). */
+export async function verifyPipelines(device: GPUDevice): Promise<Pipelines> {
+  const [hash, curve] = await Promise.all([HASH_PROGRAM.compile(device), CURVE_PROGRAM.compile(device)]);
+  return { hash: hash.pipeline, curve: curve.pipeline, compileMs: Math.max(hash.compileMs, curve.compileMs) };
 }
 
 export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOptions = {}): GpuVerifyKernel {

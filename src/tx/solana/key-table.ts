@@ -1,0 +1,147 @@
+// Interning of 32-byte account keys: each distinct key gets a small integer id
+// (0, 1, 2, ... in first-seen order), so per-account state elsewhere lives in
+// typed arrays indexed by id. Open addressing over a seeded hash of all 32
+// bytes; the bytes are compared on a hash hit. Nothing is allocated per key
+// except when the table grows.
+
+/** A seeded 32-bit hash (MurmurHash3's mixing) of `length` bytes at `offset`. */
+export function hashBytes(bytes: Uint8Array, offset: number, length: number, seed: number): number {
+  let h = seed | 0;
+  const end = offset + (length & ~3);
+  let i = offset;
+  for (; i < end; i += 4) {
+    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if ((length & 3) !== 0) {
+    let k = 0;
+    for (let s = 0; i < offset + length; i++, s += 8) k |= bytes[i] << s;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
+/** A random per-process seed, so no fixed set of keys collides everywhere. */
+export function randomSeed(): number {
+  const a = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(a);
+  return a[0] | 0;
+}
+
+export class KeyTable {
+  /** Key bytes by id, 32 each. */
+  private keys: Uint8Array;
+  private hashes: Int32Array;
+  /** Slot of each id, so the newest ids can be removed. */
+  private slotOf: Int32Array;
+  /** id + 1 per slot; 0 = empty. */
+  private slots: Int32Array;
+  private mask: number;
+  private readonly seed: number;
+  /** Ids in use: 0 .. count − 1. */
+  count = 0;
+
+  constructor(capacity = 1024, seed = randomSeed()) {
+    const cap = Math.max(16, capacity);
+    this.seed = seed;
+    this.keys = new Uint8Array(32 * cap);
+    this.hashes = new Int32Array(cap);
+    this.slotOf = new Int32Array(cap);
+    let size = 32;
+    while (size < 2 * cap) size *= 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+  }
+
+  /** The id of the 32-byte key at `bytes[offset..]`, or −1. */
+  find(bytes: Uint8Array, offset: number): number {
+    const h = hashBytes(bytes, offset, 32, this.seed);
+    const { slots, mask, hashes, keys } = this;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const e = slots[s];
+      if (e === 0) return -1;
+      const id = e - 1;
+      if (hashes[id] === h && sameKey(keys, 32 * id, bytes, offset)) return id;
+    }
+  }
+
+  /** The id of the 32-byte key at `bytes[offset..]`, adding it if new. */
+  intern(bytes: Uint8Array, offset: number): number {
+    const h = hashBytes(bytes, offset, 32, this.seed);
+    const { slots, mask, hashes, keys } = this;
+    let s = h & mask;
+    for (; ; s = (s + 1) & mask) {
+      const e = slots[s];
+      if (e === 0) break;
+      const id = e - 1;
+      if (hashes[id] === h && sameKey(keys, 32 * id, bytes, offset)) return id;
+    }
+    const id = this.count;
+    if (id === this.hashes.length) return this.growAndAdd(bytes, offset, h);
+    for (let i = 0; i < 32; i++) keys[32 * id + i] = bytes[offset + i];
+    hashes[id] = h;
+    slots[s] = id + 1;
+    this.slotOf[id] = s;
+    this.count = id + 1;
+    return id;
+  }
+
+  /** A view of key `id`'s bytes. */
+  key(id: number): Uint8Array {
+    return this.keys.subarray(32 * id, 32 * id + 32);
+  }
+
+  /**
+   * Removes every id ≥ `count`. Removing the newest entries first undoes
+   * their insertions exactly, so the probe chains of older ids stay intact.
+   */
+  truncate(count: number): void {
+    for (let id = this.count - 1; id >= count; id--) this.slots[this.slotOf[id]] = 0;
+    this.count = Math.min(this.count, count);
+  }
+
+  private growAndAdd(bytes: Uint8Array, offset: number, h: number): number {
+    const cap = 2 * this.hashes.length;
+    const keys = new Uint8Array(32 * cap);
+    keys.set(this.keys);
+    const hashes = new Int32Array(cap);
+    hashes.set(this.hashes);
+    this.keys = keys;
+    this.hashes = hashes;
+    this.slotOf = new Int32Array(cap);
+    this.slots = new Int32Array(2 * this.slots.length);
+    this.mask = this.slots.length - 1;
+    // Re-insert in id order, so truncate() still undoes the newest first.
+    for (let id = 0; id < this.count; id++) this.place(id);
+    const id = this.count;
+    for (let i = 0; i < 32; i++) keys[32 * id + i] = bytes[offset + i];
+    hashes[id] = h;
+    this.place(id);
+    this.count = id + 1;
+    return id;
+  }
+
+  private place(id: number): void {
+    let s = this.hashes[id] & this.mask;
+    while (this.slots[s] !== 0) s = (s + 1) & this.mask;
+    this.slots[s] = id + 1;
+    this.slotOf[id] = s;
+  }
+}
+
+function sameKey(a: Uint8Array, ao: number, b: Uint8Array, bo: number): boolean {
+  for (let i = 0; i < 32; i++) if (a[ao + i] !== b[bo + i]) return false;
+  return true;
+}
