@@ -6,8 +6,11 @@ import { UsageError, parseFlags, type ParsedFlags } from './args.js';
 import { WORKLOADS, DEFAULT_BAD_SIG_PERCENT, generateWorkload, type WorkloadSpec } from '../workload/generate.js';
 import { blockFileName, blockToFile, genesisToJson } from '../workload/files.js';
 import { nodeSigner } from '../workload/signer-node.js';
+import { generateSolanaWorkload } from '../workload/solana.js';
+import { SOLANA_ONLY_FLAGS, SOLANA_WORKLOAD_USAGE, rejectSolanaOnlyFlags, solanaWorkloadFiles, solanaWorkloadSpecFromFlags, solanaWorkloadSummary, solanaWorkloadText } from './gen-solana.js';
 
-export const GEN_USAGE = `usage: preexec gen --out DIR [--workload ${WORKLOADS.join('|')}] [--accounts N] [--txs N (per block)] [--blocks N] [--seed N] [--bad-sigs PERCENT] [--json]`;
+export const GEN_USAGE = `usage: preexec gen --out DIR [--workload ${WORKLOADS.join('|')}] [--accounts N] [--txs N (per block)] [--blocks N] [--seed N] [--bad-sigs PERCENT] [--json]
+       preexec gen --out DIR ${SOLANA_WORKLOAD_USAGE} [--json]`;
 
 /** Workload flags shared by gen and bench. */
 export const WORKLOAD_FLAGS = ['workload', 'accounts', 'txs', 'blocks', 'seed', 'bad-sigs'] as const;
@@ -44,9 +47,11 @@ export async function genCommand(argv: string[], io: CommandIo): Promise<number>
     io.stdout(`${GEN_USAGE}\n`);
     return 0;
   }
-  const flags = parseFlags(argv, { values: ['out', ...WORKLOAD_FLAGS], switches: ['json'] });
+  const flags = parseFlags(argv, { values: ['out', ...WORKLOAD_FLAGS, ...SOLANA_ONLY_FLAGS], switches: ['json'] });
   const out = flags.required('out');
-  const spec = workloadSpecFromFlags(flags, { accounts: 1000, txsPerBlock: 1000, blocks: 4, seed: 1 });
+  const solanaSpec = flags.value('workload') === 'solana' ? solanaWorkloadSpecFromFlags(flags) : undefined;
+  if (!solanaSpec) rejectSolanaOnlyFlags(flags, flags.value('workload') ?? 'uniform');
+  const spec = solanaSpec ? undefined : workloadSpecFromFlags(flags, { accounts: 1000, txsPerBlock: 1000, blocks: 4, seed: 1 });
 
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
@@ -58,16 +63,19 @@ export async function genCommand(argv: string[], io: CommandIo): Promise<number>
   if (!(await fs.stat(parent).catch(() => undefined))?.isDirectory()) throw new UsageError(`--out ${out}: parent directory ${parent} does not exist`);
 
   const started = performance.now();
-  const workload = await generateWorkload(spec, { signer: nodeSigner });
+  const solana = solanaSpec ? await generateSolanaWorkload(solanaSpec, { signer: nodeSigner }) : undefined;
+  const workload = spec ? await generateWorkload(spec, { signer: nodeSigner }) : undefined;
   const tmp = await fs.mkdtemp(path.join(parent, `.${path.basename(out)}.tmp-`));
-  const files = ['genesis.json'];
+  const files: string[] = [];
   try {
     // mkdtemp makes the directory private (0700); the result is an ordinary directory.
     await fs.chmod(tmp, 0o755);
-    await fs.writeFile(path.join(tmp, 'genesis.json'), genesisToJson(workload.genesis));
-    for (let b = 0; b < workload.blocks.length; b++) {
-      const name = blockFileName(b, workload.blocks.length);
-      await fs.writeFile(path.join(tmp, name), blockToFile(workload.blocks[b]));
+    const contents = solana ? solanaWorkloadFiles(solana) : [
+      { name: 'genesis.json', data: genesisToJson(workload!.genesis) as string | Uint8Array },
+      ...workload!.blocks.map((block, b, all) => ({ name: blockFileName(b, all.length), data: blockToFile(block) })),
+    ];
+    for (const { name, data } of contents) {
+      await fs.writeFile(path.join(tmp, name), data);
       files.push(name);
     }
     // rename(2) replaces an empty directory atomically; a non-empty one was refused above.
@@ -77,6 +85,12 @@ export async function genCommand(argv: string[], io: CommandIo): Promise<number>
     throw e;
   }
   const seconds = (performance.now() - started) / 1000;
+  if (solana) {
+    if (flags.has('json')) io.stdout(`${JSON.stringify({ out, files, ...solanaWorkloadSummary(solana), seconds: Number(seconds.toFixed(3)) })}\n`);
+    else io.stdout(`${solanaWorkloadText(out, solana, seconds).join('\n')}\n`);
+    return 0;
+  }
+  if (!spec || !workload) throw new Error('unreachable: no workload generated');
   let intendedOk = 0;
   let intendedBadSignature = 0;
   for (const codes of workload.intended) for (const c of codes) c === 0 ? intendedOk++ : intendedBadSignature++;
