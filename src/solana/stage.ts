@@ -7,6 +7,7 @@
 // signature batch), finishSolanaPackets (fold verdicts, batches).
 import { type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
 import { createVerifier, type BackendChoice, type Verifier } from '../ed25519/verifier.js';
+import type { AdapterReport } from '../gpu/device.js';
 import { conflictLevels, cutBatches } from '../tx/solana/batches.js';
 import {
   decodeDetail, DECODE_OK, E_NOT_BASE64, F_KEY_COUNT, F_KEYS_OFF, F_MSG_OFF, F_SIG_COUNT, F_SIG_OFF, FIRST_SANITIZE_CODE,
@@ -72,6 +73,8 @@ export interface SolanaStageResult {
 export interface SolanaStage {
   readonly rules: RuleSet;
   readonly batchSize: number;
+  /** The verifier's GPU adapter, when one was considered (benchmarks report it). */
+  readonly adapter?: AdapterReport;
   /** One packet per line; null stands for a line that could not be read (not base64): it is `malformed`. */
   process(packets: readonly (Uint8Array | null)[]): Promise<SolanaStageResult>;
   close(): Promise<void>;
@@ -267,6 +270,7 @@ export async function createSolanaStage(options: SolanaStageOptions = {}): Promi
   const stage: SolanaStage = {
     rules,
     batchSize,
+    ...(verifier.adapter ? { adapter: verifier.adapter } : {}),
     process(packets) {
       if (closed) return Promise.reject(new Error('the Solana stage is closed'));
       // One call at a time: the lock resolver's key table is shared between calls.
