@@ -152,6 +152,16 @@ describe('Solana messages and transactions against @solana/kit', () => {
     expect(fields.instructions[0].programIdIndex).toBe(1);
   });
 
+  it('refuses what no message can say: lookups in a legacy message, more than 256 accounts', () => {
+    const payer = new Uint8Array(32).fill(1);
+    const table = { address: new Uint8Array(32).fill(2), addresses: [new Uint8Array(32).fill(3)] };
+    expect(() => compileSolanaMessage({ feePayer: payer, version: 'legacy', recentBlockhash: new Uint8Array(32), instructions: [], lookupTables: [table] })).toThrow(/v0/);
+    const many = Array.from({ length: 256 }, (_, i) => ({ address: Uint8Array.from({ length: 32 }, (_, j) => (j === 0 ? i : j === 1 ? i >> 8 : 7)), signer: false, writable: false }));
+    expect(() => compileSolanaMessage({ feePayer: payer, version: 'legacy', recentBlockhash: new Uint8Array(32), instructions: [{ programId: new Uint8Array(32), accounts: many, data: new Uint8Array(0) }] }))
+      .toThrow(/at most 256 accounts, this one 258/);
+    expect(() => compileSolanaMessage({ feePayer: new Uint8Array(31), version: 0, recentBlockhash: new Uint8Array(32), instructions: [] })).toThrow(/32 bytes/);
+  });
+
   it('writes what it is given, even messages sanitize rejects; throws only for what the wire cannot carry', () => {
     const base = {
       version: 'legacy' as const, header: { numRequiredSignatures: 3, numReadonlySigned: 5, numReadonlyUnsigned: 0 },
