@@ -15,7 +15,7 @@ describe('preexec bench --format solana', () => {
     const r = await run(['bench', '--format', 'solana', '--txs', '300', '--accounts', '40', '--runs', '2', '--backend', 'cpu', '--workers', '1', '--json']);
     expect(r.code).toBe(0);
     const rep = JSON.parse(r.out);
-    expect(Object.keys(rep.perStage)).toEqual(['decode', 'dedup', 'verify', 'locks', 'batch', 'cpuOnly', 'stage']);
+    expect(Object.keys(rep.perStage)).toEqual(['decode', 'dedup', 'verify', 'locks', 'batch', 'verifierAlone', 'cpuOnly', 'stage']);
     for (const s of Object.values(rep.perStage) as { ms: number; packetsPerS: number; signaturesPerS: number }[]) {
       expect(s.ms).toBeGreaterThanOrEqual(0);
       expect(s.packetsPerS).toBeGreaterThanOrEqual(0);

@@ -2,15 +2,17 @@
 // runs the Solana stage on it `--runs` times and reports packets/s and
 // signatures/s per stage (decode + sanitize, dedup, sigverify, locks,
 // batches, the whole stage) from the median run (by whole-stage time),
-// beside single-thread node:crypto verification of a sample of the same
-// signatures measured in the same run. Every run must give each line the
+// beside the verifier alone on the stage's own signature batch (on a GPU:
+// the kernel with its transfers) and single-thread node:crypto verification
+// of a sample of the same signatures, all measured in the same run. Every run must give each line the
 // reason the generator meant, so a fast wrong stage cannot report a figure.
 //
 // `--parse-only` times the CPU part alone (decode + dedup + locks +
 // batches, on the calling thread, verdicts taken from the generator): the
 // ≥ 1M packets/s on one core target.
 import type { CommandIo } from '../cli.js';
-import { RULE_SETS, type RuleSet } from '../ed25519/batch.js';
+import { RULE_SETS, sliceBatch, type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
+import { createVerifier, type BackendChoice } from '../ed25519/verifier.js';
 import {
   DEFAULT_SOLANA_BATCH_SIZE, createSolanaStage, finishSolanaPackets, packSolanaSignatures, prepareSolanaPackets, type SolanaStageResult,
 } from '../solana/stage.js';
@@ -116,9 +118,12 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
   const med = [...results].sort((a, b) => a.timings.totalMs - b.timings.totalMs)[Math.floor((results.length - 1) / 2)];
   const sigs = med.signatures;
 
-  // The baseline: the same signatures the stage checked, a strided sample of them.
+  // The verifier alone on the stage's own signature batch (the packing left out), and the
+  // baseline: a strided sample of the same signatures.
   const prepared = prepareSolanaPackets(w.packets, tables);
-  const sample = sampleBatch([packSolanaSignatures(prepared)], BASELINE_SAMPLE);
+  const batch = packSolanaSignatures(prepared);
+  const verifierMs = await timeVerifierAlone(batch, { rules, backend, ...(workers !== undefined ? { workers } : {}) }, runs, progress);
+  const sample = sampleBatch([batch], BASELINE_SAMPLE);
   const baselines = measureVerifyBaselines(sample, progress);
   progress.done();
   const best = bestVerifyBaseline(baselines);
@@ -128,6 +133,7 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
 
   const perStage = Object.fromEntries([
     ...STAGE_ROWS.map(([k]) => [k.replace(/Ms$/, ''), { ms: round1(med.timings[k]), packetsPerS: rate(n, med.timings[k]), signaturesPerS: rate(sigs, med.timings[k]) }]),
+    ['verifierAlone', { ms: round1(verifierMs), packetsPerS: rate(n, verifierMs), signaturesPerS: rate(sigs, verifierMs) }],
     ['cpuOnly', { ms: round1(cpuMs), packetsPerS: rate(n, cpuMs), signaturesPerS: rate(sigs, cpuMs) }],
     ['stage', { ms: round1(med.timings.totalMs), packetsPerS: rate(n, med.timings.totalMs), signaturesPerS: stageSigsPerS }],
   ]);
@@ -160,6 +166,7 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
     '',
     `${pad('stage (median run)', 30)}${lpad('ms', 10)}${lpad('packets/s', 14)}${lpad('signatures/s', 16)}`,
     ...STAGE_ROWS.map(([k, label]) => row(label, med.timings[k as TimingKey])),
+    row('verifier alone (same batch)', verifierMs),
     row('CPU part (all but sigverify)', cpuMs),
     row('whole stage', med.timings.totalMs),
     '',
@@ -172,6 +179,26 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
   ];
   io.stdout(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** Median time of `runs` calls of a fresh verifier on `batch`, after an untimed warm-up call. */
+async function timeVerifierAlone(batch: SignatureBatch, options: { rules: RuleSet; backend: BackendChoice; workers?: number }, runs: number, progress: Progress): Promise<number> {
+  const n = batch.messageOffsets.length - 1;
+  if (n === 0) return 0;
+  const verifier = await createVerifier(options);
+  try {
+    await verifier.verify(sliceBatch(batch, 0, Math.min(n, 256)));
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      progress.update(`verifier alone: run ${r + 1}/${runs}`);
+      const t = performance.now();
+      await verifier.verify(batch);
+      times.push(performance.now() - t);
+    }
+    return median(times);
+  } finally {
+    await verifier.destroy();
+  }
 }
 
 function round1(ms: number): number {
