@@ -7,7 +7,6 @@
 // signature batch), finishSolanaPackets (fold verdicts, batches).
 import { type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
 import { createVerifier, type BackendChoice, type Verifier } from '../ed25519/verifier.js';
-import type { AdapterReport } from '../gpu/device.js';
 import { conflictLevels, cutBatches } from '../tx/solana/batches.js';
 import {
   decodeDetail, DECODE_OK, E_NOT_BASE64, F_KEY_COUNT, F_KEYS_OFF, F_MSG_OFF, F_SIG_COUNT, F_SIG_OFF, FIRST_SANITIZE_CODE,
@@ -74,7 +73,7 @@ export interface SolanaStage {
   readonly rules: RuleSet;
   readonly batchSize: number;
   /** The verifier's GPU adapter, when one was considered (benchmarks report it). */
-  readonly adapter?: AdapterReport;
+  readonly adapter?: Verifier['adapter'];
   /** One packet per line; null stands for a line that could not be read (not base64): it is `malformed`. */
   process(packets: readonly (Uint8Array | null)[]): Promise<SolanaStageResult>;
   close(): Promise<void>;
