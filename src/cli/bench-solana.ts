@@ -1,5 +1,5 @@
 // `preexec bench --format solana`: generates the Solana workload in memory,
-// runs the Solana stage on it `--runs` times and reports packets/s and
+// runs it through `--runs` fresh Solana stages and reports packets/s and
 // signatures/s per stage (decode + sanitize, dedup, sigverify, locks,
 // batches, the whole stage) from the median run (by whole-stage time),
 // beside the verifier alone on the stage's own signature batch (on a GPU:
@@ -14,7 +14,7 @@ import type { CommandIo } from '../cli.js';
 import { RULE_SETS, sliceBatch, type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
 import { createVerifier, type BackendChoice } from '../ed25519/verifier.js';
 import {
-  DEFAULT_SOLANA_BATCH_SIZE, createSolanaStage, finishSolanaPackets, packSolanaSignatures, prepareSolanaPackets, type SolanaStageResult,
+  DEFAULT_SOLANA_BATCH_SIZE, createSolanaStage, finishSolanaPackets, packSolanaSignatures, prepareSolanaPackets, type SolanaStage, type SolanaStageResult,
 } from '../solana/stage.js';
 import { median } from '../stats.js';
 import { AccountLockResolver } from '../tx/solana/locks.js';
@@ -96,32 +96,38 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
 
   if (parseOnly) return parseOnlyBench(w, tables, runs, batchSize, { json, io, progress, machine, workload });
 
-  const stage = await createSolanaStage({ rules, backend, lookupTables: tables, batchSize, ...(workers !== undefined ? { workers } : {}) });
+  // The CPU parts once over everything, untimed: the JIT is warm for every run (as in a running
+  // node), without warming the verifier's key caches, which each run starts without.
+  const prepared = prepareSolanaPackets(w.packets, tables);
+  finishSolanaPackets(prepared, intendedVerdicts(w, prepared.reasons, prepared.signatures), batchSize);
+  const batch = packSolanaSignatures(prepared);
+
   const results: SolanaStageResult[] = [];
-  let warmupMs = 0;
-  try {
-    // Warm-up outside the timed runs, as a node does at startup (GPU kernel compilation, JIT).
-    const tWarm = performance.now();
-    await stage.process(w.packets.slice(0, Math.min(n, 256)));
-    warmupMs = performance.now() - tWarm;
-    for (let r = 0; r < runs; r++) {
+  const warmupMs: number[] = [];
+  let adapter: SolanaStage['adapter'];
+  for (let r = 0; r < runs; r++) {
+    // A fresh stage per run, warmed up on one packet outside the timing (workers started, GPU kernel compiled).
+    const stage = await createSolanaStage({ rules, backend, lookupTables: tables, batchSize, ...(workers !== undefined ? { workers } : {}) });
+    adapter = stage.adapter;
+    try {
+      const tWarm = performance.now();
+      await stage.process(w.packets.slice(0, 1));
+      warmupMs.push(performance.now() - tWarm);
       progress.update(`run ${r + 1}/${runs}: ${fmt(n)} packets through the stage`);
       const res = await stage.process(w.packets);
       checkAgainstIntent(w, res.reasons, `run ${r + 1}`);
       if (r > 0 && JSON.stringify(res.batches) !== JSON.stringify(results[0].batches)) throw new Error(`run ${r + 1} cut other batches than run 1`);
       results.push(res);
       progress.done(json ? undefined : `run ${r + 1}/${runs}: ${fmt(rate(n, res.timings.totalMs))} packets/s, ${fmt(rate(res.signatures, res.timings.totalMs))} signatures/s (${res.backend})`);
+    } finally {
+      await stage.close();
     }
-  } finally {
-    await stage.close();
   }
   const med = [...results].sort((a, b) => a.timings.totalMs - b.timings.totalMs)[Math.floor((results.length - 1) / 2)];
   const sigs = med.signatures;
 
   // The verifier alone on the stage's own signature batch (the packing left out), and the
   // baseline: a strided sample of the same signatures.
-  const prepared = prepareSolanaPackets(w.packets, tables);
-  const batch = packSolanaSignatures(prepared);
   const verifierMs = await timeVerifierAlone(batch, { rules, backend, ...(workers !== undefined ? { workers } : {}) }, runs, progress);
   const sample = sampleBatch([batch], BASELINE_SAMPLE);
   const baselines = measureVerifyBaselines(sample, progress);
@@ -144,11 +150,11 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
     stageOverBestVerifyBaseline: Number.isFinite(speedup) ? Number(speedup.toFixed(2)) : null,
     bestVerifyBaseline: best.name,
     baselines,
-    backend: { requested: backend, used: med.backend, rules, batchSize, ...(workers !== undefined ? { workers } : {}), ...(stage.adapter ? { adapter: stage.adapter } : {}) },
+    backend: { requested: backend, used: med.backend, rules, batchSize, ...(workers !== undefined ? { workers } : {}), ...(adapter ? { adapter } : {}) },
     workload,
     machine,
     runs: results.map((r) => ({ totalMs: round1(r.timings.totalMs), packetsPerS: rate(n, r.timings.totalMs), signaturesPerS: rate(r.signatures, r.timings.totalMs) })),
-    untimedWarmupMs: round1(warmupMs),
+    untimedWarmupMs: warmupMs.map(round1),
     valid: med.valid.reduce((s, v) => s + v, 0),
     signatures: sigs,
     batches: med.batches.length,
@@ -162,7 +168,7 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
     `preexec bench --format solana: ${fmt(n)} packets (${fmt(w.counts.v0)} v0, ${fmt(w.counts.multiSigner)} multi-signer, ${fmt(w.counts.duplicate)} duplicates, ${fmt(w.counts.badSignature)} bad signatures), ${fmt(sigs)} signatures checked, rules ${rules}, batch size ${batchSize}, seed ${spec.seed}`,
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}, node ${machine.node}`,
     `backend: ${med.backend} (requested ${backend})`,
-    `adapter: ${adapterLine(stage.adapter)}`,
+    `adapter: ${adapterLine(adapter)}`,
     '',
     `${pad('stage (median run)', 30)}${lpad('ms', 10)}${lpad('packets/s', 14)}${lpad('signatures/s', 16)}`,
     ...STAGE_ROWS.map(([k, label]) => row(label, med.timings[k as TimingKey])),
@@ -181,24 +187,24 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
   return 0;
 }
 
-/** Median time of `runs` calls of a fresh verifier on `batch`, after an untimed warm-up call. */
+/** Median over `runs` fresh verifiers (each warmed up on one item, untimed) of one call on `batch`. */
 async function timeVerifierAlone(batch: SignatureBatch, options: { rules: RuleSet; backend: BackendChoice; workers?: number }, runs: number, progress: Progress): Promise<number> {
   const n = batch.messageOffsets.length - 1;
   if (n === 0) return 0;
-  const verifier = await createVerifier(options);
-  try {
-    await verifier.verify(sliceBatch(batch, 0, Math.min(n, 256)));
-    const times: number[] = [];
-    for (let r = 0; r < runs; r++) {
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const verifier = await createVerifier(options);
+    try {
+      await verifier.verify(sliceBatch(batch, 0, 1));
       progress.update(`verifier alone: run ${r + 1}/${runs}`);
       const t = performance.now();
       await verifier.verify(batch);
       times.push(performance.now() - t);
+    } finally {
+      await verifier.destroy();
     }
-    return median(times);
-  } finally {
-    await verifier.destroy();
   }
+  return median(times);
 }
 
 function round1(ms: number): number {
