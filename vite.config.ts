@@ -1,4 +1,16 @@
+import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/** `/` is the bench page, from the dev server (`npm run page`) and from `vite preview` of a build. */
+const rootIsBenchPage: Connect.NextHandleFunction = (req, _res, next) => {
+  if (req.url === '/' || req.url?.startsWith('/?')) req.url = `/bench/index.html${req.url.slice(1)}`;
+  next();
+};
+const benchPageAtRoot: Plugin = {
+  name: 'preexec:bench-page-at-root',
+  configureServer: (server) => { server.middlewares.use(rootIsBenchPage); },
+  configurePreviewServer: (server) => { server.middlewares.use(rootIsBenchPage); },
+};
 
 // SharedArrayBuffer in the bench page needs cross-origin isolation.
 const crossOriginIsolation = {
@@ -8,6 +20,7 @@ const crossOriginIsolation = {
 
 export default defineConfig({
   root: '.',
+  plugins: [benchPageAtRoot],
   server: { headers: crossOriginIsolation, fs: { allow: ['.'] } },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },

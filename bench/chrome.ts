@@ -1,25 +1,18 @@
 // `npm run bench:chrome`: serves the benchmark page with Vite, runs it in
 // headless Chromium (/usr/bin/chromium) through playwright-core, prints its
 // tables and saves bench/out/chrome.json and bench/out/chrome.png.
-//   tsx bench/chrome.ts [--query 'txs=256&sizes=64,256'] [--timeout SECONDS] [--gpu]
-// --gpu drops the SwiftShader flags so a real GPU host uses its GPU.
+//   tsx bench/chrome.ts [--query 'txs=256&sizes=64,256'] [--timeout SECONDS] [--gpu] [--built]
+// --gpu drops the SwiftShader flags so a real GPU host uses its GPU;
+// --built runs the production build (vite build, then vite preview) instead of the dev server.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PageResult } from './page/result.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, chromiumArgs } from '../test/browser/harness.js';
 
-/** The flags of a headless run (playwright adds --user-data-dir itself, from launchPersistentContext). */
-export function chromiumArgs(software = true): string[] {
-  return [
-    '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu',
-    ...(software ? ['--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader'] : ['--enable-features=Vulkan']),
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-  ];
-}
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface ChromeRunOptions {
   /** Query string for the page (without '?'). */
@@ -29,16 +22,38 @@ export interface ChromeRunOptions {
   screenshot?: string;
   software?: boolean;
   onProgress?: (text: string) => void;
+  /**
+   * Serve a production build in this folder (see buildPage) with `vite
+   * preview` instead of the sources with the dev server.
+   */
+  builtDir?: string;
 }
 
-/** Starts Vite and Chromium, runs the page to the end, returns window.__preexecBench; always cleans up. */
-export async function runChromePage(opts: ChromeRunOptions = {}): Promise<PageResult> {
-  const { createServer } = await import('vite');
-  const { chromium } = await import('playwright-core');
-  const server = await createServer({
-    configFile: path.join(ROOT, 'vite.config.ts'),
-    root: ROOT,
-    logLevel: 'error',
+/** `vite build` of the page into `outDir` (emptied first). */
+export async function buildPage(outDir: string): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'vite.config.ts'), root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+}
+
+/** A started server for the page: the dev server on the sources, or `vite preview` on a build. */
+async function servePage(builtDir: string | undefined): Promise<{ port: number; close(): Promise<void> }> {
+  const vite = await import('vite');
+  const configFile = path.join(ROOT, 'vite.config.ts');
+  const port = (server: { address(): unknown } | null | undefined): number => {
+    const address = server?.address();
+    if (!address || typeof address !== 'object' || !('port' in address)) throw new Error('vite did not report a TCP address');
+    return (address as { port: number }).port;
+  };
+  if (builtDir) {
+    const server = await vite.preview({
+      configFile, root: ROOT, logLevel: 'error',
+      build: { outDir: builtDir },
+      preview: { port: 0, strictPort: false, host: '127.0.0.1', open: false },
+    });
+    return { port: port(server.httpServer), close: () => server.close() };
+  }
+  const server = await vite.createServer({
+    configFile, root: ROOT, logLevel: 'error',
     server: { port: 0, host: '127.0.0.1', hmr: false, watch: null },
     // Pre-bundle everything the page and its workers import up front, so Vite
     // never discovers a dependency mid-run and reloads the page.
@@ -48,13 +63,18 @@ export async function runChromePage(opts: ChromeRunOptions = {}): Promise<PageRe
       exclude: ['webgpu'],
     },
   });
+  await server.listen();
+  return { port: port(server.httpServer), close: () => server.close() };
+}
+
+/** Starts Vite and Chromium, runs the page (served at `/`) to the end, returns window.__preexecBench; always cleans up. */
+export async function runChromePage(opts: ChromeRunOptions = {}): Promise<PageResult> {
+  const { chromium } = await import('playwright-core');
+  const server = await servePage(opts.builtDir);
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'preexec-chrome-'));
   let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
   try {
-    await server.listen();
-    const address = server.httpServer?.address();
-    if (!address || typeof address === 'string') throw new Error('vite did not report a TCP address');
-    const url = `http://127.0.0.1:${address.port}/bench/index.html${opts.query ? `?${opts.query}` : ''}`;
+    const url = `http://127.0.0.1:${server.port}/${opts.query ? `?${opts.query}` : ''}`;
     // headless: false because the flags already say --headless=new (playwright would add the old mode).
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM, headless: false, args: chromiumArgs(opts.software ?? true), viewport: { width: 1024, height: 900 },
@@ -93,22 +113,25 @@ export async function runChromePage(opts: ChromeRunOptions = {}): Promise<PageRe
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 export function formatPageResult(r: PageResult): string {
-  const a = r.adapter;
   const p = r.pipeline!;
+  const c = r.config;
+  const where = (backend: string) => (backend === 'webgpu' ? r.adapterLabel : 'CPU');
   const lines = [
     `Chrome page: ${r.userAgent}`,
-    `adapter: ${a ? `${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isSoftware ? ' (software: correctness only, not GPU speed)' : ''}` : 'none'}; ${r.hardwareConcurrency} logical cores`,
-    `workload: ${r.workload?.workload}, ${r.workload?.accounts} accounts, ${r.workload?.blocks} blocks × ${r.workload?.txsPerBlock} tx, seed ${r.workload?.seed}, rules ${r.config?.rules}`,
-    `pipeline: verify on ${p.backends.verify}, state root on ${p.backends.stateRoot}, execute on ${p.backends.executeWorkers} thread(s)`,
+    `adapter: ${r.adapterLabel ?? 'none'}; ${r.hardwareConcurrency} logical cores; CPU signature engine: ${r.cpuEngine}`,
+    `workload: ${r.workload?.workload}, ${r.workload?.accounts} accounts, ${r.workload?.blocks} blocks × ${r.workload?.txsPerBlock} tx, seed ${r.workload?.seed}, rules ${c?.rules}`,
+    `backend asked: ${c?.backend}${c?.verifyBackend ? `, verify ${c.verifyBackend}` : ''}${c?.stateRootBackend ? `, state root ${c.stateRootBackend}` : ''}`,
+    `pipeline: verify on ${where(p.backends.verify)}, state root on ${where(p.backends.stateRoot)}, execute on ${p.backends.executeWorkers} thread(s)`,
+    `start-up (first pipeline created and ready, GPU kernels compiled): ${r.startupMs === undefined ? '—' : `${fmt(r.startupMs)} ms`}`,
     '',
     `${'stage'.padEnd(14)}${'busy s'.padStart(10)}${'tx/s'.padStart(14)}`,
     ...(['decode', 'verify', 'execute', 'stateRoot'] as const).map((s) => `${(s === 'stateRoot' ? 'state root' : s).padEnd(14)}${(p.stageMs[s] / 1000).toFixed(2).padStart(10)}${fmt(p.tps[s]).padStart(14)}`),
     `${'end to end'.padEnd(14)}${(p.wallMs / 1000).toFixed(2).padStart(10)}${fmt(p.tps.endToEnd).padStart(14)}`,
-    `state root ${p.stateRoot}${r.pipelineWarmupMs !== undefined ? `; untimed warm-up before the run (GPU kernel compile): ${fmt(r.pipelineWarmupMs)} ms` : ''}`,
+    `state root ${p.stateRoot}`,
     '',
-    `${'sweep stage'.padEnd(14)}${'backend'.padEnd(9)}${'batch'.padStart(9)}${'ms'.padStart(11)}${'items/s'.padStart(14)}`,
-    ...(r.sweep ?? []).map((s) => `${s.stage.padEnd(14)}${s.backend.padEnd(9)}${fmt(s.size).padStart(9)}${s.ms.toFixed(1).padStart(11)}${fmt(s.perSecond).padStart(14)}`),
-    ...(r.gpuVerifyCompileMs !== undefined ? [`GPU ed25519 kernel compile (first call): ${fmt(r.gpuVerifyCompileMs)} ms`] : []),
+    `${'sweep stage'.padEnd(14)}${'where'.padEnd(16)}${'batch'.padStart(9)}${'ms'.padStart(11)}${'items/s'.padStart(14)}`,
+    ...(r.sweep ?? []).map((s) => `${s.stage.padEnd(14)}${(s.backend === 'webgpu' ? 'webgpu' : `cpu${s.engine ? ` ${s.engine}` : ''}`).padEnd(16)}${fmt(s.size).padStart(9)}${s.ms.toFixed(1).padStart(11)}${fmt(s.perSecond).padStart(14)}`),
+    ...(r.webCryptoGain ? [`CPU verify at ${fmt(r.webCryptoGain.size)}: WebCrypto ${fmt(r.webCryptoGain.webcrypto)}/s vs noble ${fmt(r.webCryptoGain.noble)}/s (${r.webCryptoGain.ratio}x)`] : []),
   ];
   return lines.join('\n');
 }
@@ -117,20 +140,28 @@ async function cli(argv: string[]): Promise<void> {
   let query = '';
   let timeoutS = 1200;
   let software = true;
+  let built = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--query') query = argv[++i] ?? '';
     else if (a === '--timeout') timeoutS = Number(argv[++i]);
     else if (a === '--gpu') software = false;
-    else throw new Error(`unknown argument ${JSON.stringify(a)} (use --query 'k=v&…', --timeout SECONDS, --gpu)`);
+    else if (a === '--built') built = true;
+    else throw new Error(`unknown argument ${JSON.stringify(a)} (use --query 'k=v&…', --timeout SECONDS, --gpu, --built)`);
   }
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new Error('--timeout needs a positive number of seconds');
   const outDir = path.join(ROOT, 'bench', 'out');
   const isTTY = process.stderr.isTTY === true;
+  const builtDir = built ? await mkdtemp(path.join(os.tmpdir(), 'preexec-page-')) : undefined;
+  if (builtDir) {
+    process.stderr.write(`building the page (vite build) into ${builtDir}\n`);
+    await buildPage(builtDir);
+  }
   const res = await runChromePage({
+    builtDir,
     query, timeoutMs: timeoutS * 1000, software, screenshot: path.join(outDir, 'chrome.png'),
     onProgress: (t) => process.stderr.write(isTTY ? `\r\x1b[2K${t.slice(0, 150)}` : `${t}\n`),
-  });
+  }).finally(() => (builtDir ? rm(builtDir, { recursive: true, force: true }) : undefined));
   if (isTTY) process.stderr.write('\r\x1b[2K');
   const machine = { cpu: os.cpus()[0]?.model?.trim(), cores: os.availableParallelism?.() ?? os.cpus().length, platform: `${os.platform()} ${os.arch()}` };
   await mkdir(outDir, { recursive: true });

@@ -23,21 +23,35 @@ import { createMerkleHasher } from '../src/merkle/hasher.js';
 import { acquireGpu, type GpuContext } from '../src/gpu/device.js';
 import { toHex } from '../src/hex.js';
 import { median } from '../src/stats.js';
+import { benchFlags } from './flags.js';
 
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`--${name} must be a positive integer`);
-  return v;
-};
+const flags = benchFlags({
+  usage: `usage: npm run bench:execute -- [--accounts N] [--txs N] [--blocks N] [--workers N] [--no-gpu] [--gpu-accounts N]
+
+Execution alone (signatures taken as valid) and the state root per block:
+sequential vs resolve-ahead vs disjoint vs auto on uniform transfers, a hot
+account and 10% chains; incremental CPU and WebGPU trees vs a full
+recomputation; u64 as two u32 halves vs BigUint64Array. Median of the timed
+blocks after 2 warm-up blocks. Writes bench/out/execute.json.
+
+  --accounts N      accounts (default 1000000)
+  --txs N           transfers per block (default 100000)
+  --blocks N        timed blocks per run (default 16)
+  --workers N       threads for the parallel schedules (default: every core)
+  --no-gpu          skip the WebGPU tree
+  --gpu-accounts N  WebGPU tree size (default min(accounts, 131072))
+
+Example (short): npm run bench:execute -- --accounts 20000 --txs 5000 --blocks 2 --no-gpu`,
+  values: ['accounts', 'txs', 'blocks', 'workers', 'gpu-accounts'],
+  switches: ['no-gpu'],
+});
+const flag = (name: string, fallback: number) => flags.int(name, fallback);
 const ACCOUNTS = flag('accounts', 1_000_000);
 const TXS = flag('txs', 100_000);
 const BLOCKS = flag('blocks', 16);
 const cores = os.availableParallelism?.() ?? os.cpus().length;
 const WORKERS = flag('workers', cores);
-const NO_GPU = argv.includes('--no-gpu');
+const NO_GPU = flags.has('no-gpu');
 // SwiftShader hashes slowly: by default the GPU tree is capped (correctness there, not speed).
 const GPU_ACCOUNTS = flag('gpu-accounts', Math.min(ACCOUNTS, 1 << 17));
 const WARMUP = 2;

@@ -9,33 +9,34 @@
 //   npx tsx bench/merkle-incremental.ts [--accounts 1000000] [--touched 181000] [--small 10000] [--runs 5]
 import { hash } from 'node:crypto';
 import os from 'node:os';
-import { createIncrementalMerkleTree } from '../src/merkle/incremental.js';
-import { leafHash, merkleRoot, nodeHash } from '../src/merkle/reference.js';
+import { bytes, incrementalUpdate } from './merkle-common.js';
+import { leafHash, nodeHash } from '../src/merkle/reference.js';
 import { leafHash48Words, nodeHashWords } from '../src/merkle/sha256-words.js';
-import { toHex } from '../src/hex.js';
 import { median } from '../src/stats.js';
+import { benchFlags } from './flags.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const flags = benchFlags({
+  usage: `usage: npx tsx bench/merkle-incremental.ts [--accounts N] [--touched N] [--small N] [--runs N]
+
+The incremental CPU state tree alone, one thread: cost per hash, then whole
+updates of a big block (--touched of --accounts leaves) and a small one
+(--small accounts, most touched) beside a full recomputation.
+
+  --accounts N  leaves of the big tree (default 1000000)
+  --touched N   leaves the big update touches (default 181000)
+  --small N     leaves of the small tree (default 10000)
+  --runs N      runs per shape; the median is reported (default 5)
+
+Example (short): npx tsx bench/merkle-incremental.ts --accounts 20000 --touched 4000 --small 1000 --runs 1`,
+  values: ['accounts', 'touched', 'small', 'runs'],
+});
+const arg = (name: string, fallback: number) => flags.int(name, fallback);
 const ACCOUNTS = arg('accounts', 1_000_000);
 const TOUCHED = arg('touched', 181_000);
 const SMALL = arg('small', 10_000);
 const RUNS = arg('runs', 5);
 const LEAF = 48;
 
-let seed = 12345;
-const rnd = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed; };
-const bytes = (n: number) => { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = rnd() >>> 24; return b; };
-/** Distinct random slots in first-touch order, as the executor's TouchSet gives them. */
-function touches(n: number, count: number): Uint32Array {
-  const seen = new Uint8Array(n);
-  const out = new Uint32Array(count);
-  for (let k = 0; k < count;) { const i = rnd() % n; if (!seen[i]) { seen[i] = 1; out[k++] = i; } }
-  return out;
-}
-const allIndices = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
 
 console.log(`machine: ${os.cpus()[0]?.model?.trim()}, ${os.availableParallelism?.() ?? os.cpus().length} cores, node ${process.version}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
@@ -63,30 +64,9 @@ console.log(`machine: ${os.cpus()[0]?.model?.trim()}, ${os.availableParallelism?
 
 // ---- whole updates ----
 async function scenario(label: string, n: number, touchedCount: number) {
-  const leaves = bytes(n * LEAF);
-  const tree = await createIncrementalMerkleTree({ backend: 'cpu', leafSize: LEAF });
-  let t = performance.now();
-  await tree.setLeaves(allIndices(n), leaves);
-  await tree.root();
-  const initMs = performance.now() - t;
-  const ms: number[] = [];
-  for (let r = 0; r < RUNS + 1; r++) {
-    const idx = touches(n, touchedCount);
-    const fresh = bytes(idx.length * LEAF);
-    idx.forEach((i, k) => leaves.set(fresh.subarray(k * LEAF, (k + 1) * LEAF), i * LEAF));
-    t = performance.now();
-    await tree.setLeaves(idx, fresh);
-    await tree.root();
-    if (r > 0) ms.push(performance.now() - t); // the first update warms the JIT
-  }
-  const offsets = Uint32Array.from({ length: n + 1 }, (_, i) => i * LEAF);
-  t = performance.now();
-  const want = toHex(merkleRoot({ data: leaves, offsets }));
-  const fullMs = performance.now() - t;
-  const ok = toHex(await tree.root()) === want;
-  tree.destroy();
-  console.log(`${label}: update ${median(ms).toFixed(1)} ms (median of ${RUNS}), initial build ${initMs.toFixed(0)} ms; reference full recomputation ${fullMs.toFixed(0)} ms (one thread, createHash); root == reference: ${ok ? 'yes' : 'NO'}`);
-  if (!ok) process.exitCode = 1;
+  const r = await incrementalUpdate({ backend: 'cpu', leaves: n, touched: touchedCount, leafBytes: LEAF, runs: RUNS });
+  console.log(`${label}: update ${r.updateMs.toFixed(1)} ms (median of ${RUNS}), initial build ${r.initialBuildMs.toFixed(0)} ms; reference full recomputation ${r.fullRecomputeMs.toFixed(0)} ms (one thread, createHash); root == reference: ${r.rootMatchesReference ? 'yes' : 'NO'}`);
+  if (!r.rootMatchesReference) process.exitCode = 1;
 }
 await scenario(`${ACCOUNTS} leaves, ${TOUCHED} touched`, ACCOUNTS, TOUCHED);
 // 10k random transfers touch 1 − (1 − 2/n)^10k of n = 10k accounts, ~86%.

@@ -8,6 +8,7 @@
 // more than --budget-s per run (SwiftShader gets there long before 2^22).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { pseudoRandomLeaves } from './merkle-common.js';
 import { acquireGpu } from '../src/gpu/device.js';
 import { createStaging } from '../src/gpu/staging.js';
 import { createCpuMerkleEngine } from '../src/merkle/cpu.js';
@@ -15,25 +16,30 @@ import { createGpuMerkleEngine } from '../src/merkle/gpu.js';
 import { merkleRoot } from '../src/merkle/reference.js';
 import { toHex } from '../src/hex.js';
 import { median } from '../src/stats.js';
+import { benchFlags } from './flags.js';
 
 const LEAF = 64;
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const minLog = arg('min-log', 10);
-const maxLog = arg('max-log', 22);
-const runs = arg('runs', 3);
-const budgetS = arg('budget-s', 30);
+const flags = benchFlags({
+  usage: `usage: npm run bench:merkle -- [--min-log N] [--max-log N] [--runs N] [--budget-s S]
+
+RFC 6962 roots of 64-byte leaves: the WebGPU hasher against the CPU on one
+thread and on the worker pool, at 2^min-log .. 2^max-log leaves; median of
+--runs. Prints a table and writes bench/out/merkle.json.
+
+  --min-log N    fewest leaves, 2^N (default 10)
+  --max-log N    most leaves, 2^N (default 22)
+  --runs N       runs per size (default 3)
+  --budget-s S   a backend stops at the first size predicted to pass S seconds (default 30)
+
+Example (short): npm run bench:merkle -- --max-log 12 --runs 1`,
+  values: ['min-log', 'max-log', 'runs', 'budget-s'],
+});
+const minLog = flags.int('min-log', 10);
+const maxLog = flags.int('max-log', 22);
+const runs = flags.int('runs', 3);
+const budgetS = flags.number('budget-s', 30);
 
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> { const t = performance.now(); await fn(); return performance.now() - t; }
-
-function leaves(n: number) {
-  const data = new Uint8Array(n * LEAF);
-  let s = 12345;
-  for (let i = 0; i < data.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; data[i] = s >>> 24; }
-  return { data, offsets: new Uint32Array(n + 1).map((_, i) => i * LEAF) };
-}
 
 const cores = os.availableParallelism?.() ?? os.cpus().length;
 const ctx = await acquireGpu();
@@ -50,7 +56,7 @@ const rows: Array<Record<string, number | string>> = [];
 console.log('\n  leaves |  compressions |  gpu ms (upload / readback)  |  cpu-1 ms |  cpu-all ms |  gpu leaves/s |  cpu-1 leaves/s | cpu-all leaves/s');
 for (let k = minLog; k <= maxLog; k++) {
   const n = 2 ** k;
-  const input = leaves(n);
+  const input = pseudoRandomLeaves(n, LEAF);
   const want = toHex(merkleRoot(input));
   const check = (r: Uint8Array, who: string) => { if (toHex(r) !== want) throw new Error(`${who} root differs at n = ${n}`); };
   check(await gpu.root(input), 'gpu'); // warm-up: pipelines, buffers

@@ -10,66 +10,47 @@
 // Each backend stops at the first size whose predicted time for its runs
 // passes --budget-s (SwiftShader and noble get there early); what was capped
 // is printed and recorded.
-import crypto from 'node:crypto';
+import { invalidBatch, MESSAGE_BYTES, signers, validBatch } from './signatures.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { acquireGpu, type GpuContext } from '../src/gpu/device.js';
-import { packSignatureBatch, RULE_SETS, batchItem, type RuleSet, type SignatureBatch, type SignatureItem } from '../src/ed25519/batch.js';
+import { RULE_SETS, batchItem, type RuleSet, type SignatureBatch } from '../src/ed25519/batch.js';
 import { createCpuVerifier } from '../src/ed25519/cpu/backend.js';
 import { loadNodeCrypto, verifyRange } from '../src/ed25519/cpu/engine.js';
 import { verifyReference } from '../src/ed25519/reference.js';
 import { ESTIMATED_U32_OPS_PER_VERIFY, createGpuVerifyKernel, type GpuVerifyKernel } from '../src/ed25519/gpu/kernel.js';
 import { median } from '../src/stats.js';
+import { benchFlags } from './flags.js';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-const minLog = Number(arg('min-log', '8'));
-const maxLog = Number(arg('max-log', '18'));
-const runs = Number(arg('runs', '3'));
-const budgetS = Number(arg('budget-s', '150'));
-const rules = arg('rules', 'zip215') as RuleSet;
-const distinctKeys = Number(arg('keys', '1024'));
+const flags = benchFlags({
+  usage: `usage: npm run bench:verify -- [--min-log N] [--max-log N] [--runs N] [--budget-s S] [--rules R] [--keys N] [--backends LIST]
+
+ed25519 verification of valid signatures over 81-byte messages: the WebGPU
+kernel, the CPU backend (worker pool), node:crypto and @noble/curves on one
+thread, on the same batches, at sizes 2^min-log .. 2^max-log; verifies/s,
+median of --runs. Prints a table and writes bench/out/verify.json.
+
+  --min-log N      smallest batch, 2^N items (default 8)
+  --max-log N      largest batch, 2^N items (default 18)
+  --runs N         runs per size; the median is reported (default 3)
+  --budget-s S     a backend stops at the first size predicted to pass S seconds (default 150)
+  --rules R        zip215|ref10|solana (default zip215)
+  --keys N         distinct signing keys (default 1024)
+  --backends LIST  any of gpu,pool,node,noble, comma-separated (default all)
+
+Example (short): npm run bench:verify -- --max-log 10 --runs 1 --budget-s 5 --backends pool,node`,
+  values: ['min-log', 'max-log', 'runs', 'budget-s', 'rules', 'keys', 'backends'],
+});
+const minLog = flags.int('min-log', 8);
+const maxLog = flags.int('max-log', 18);
+const runs = flags.int('runs', 3);
+const budgetS = flags.number('budget-s', 150);
+const rules = flags.choice<RuleSet>('rules', RULE_SETS, 'zip215');
+const distinctKeys = flags.int('keys', 1024);
 /** Which backends to time: any of gpu, pool, node, noble (default all). */
-const only = new Set(arg('backends', 'gpu,pool,node,noble').split(','));
-if (!RULE_SETS.includes(rules)) throw new RangeError(`--rules must be one of ${RULE_SETS.join('|')}`);
-
-const MESSAGE_BYTES = 81;
-
-// ---------------------------------------------------------------- inputs
-
-const PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
-function signers(count: number) {
-  return Array.from({ length: count }, (_, i) => {
-    const seed = crypto.createHash('sha256').update(`bench-key-${i}`).digest();
-    const key = crypto.createPrivateKey({ key: Buffer.concat([PKCS8, seed]), format: 'der', type: 'pkcs8' });
-    const publicKey = new Uint8Array(crypto.createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(12));
-    return { key, publicKey };
-  });
-}
-
-/** n valid signatures, senders round robin over `distinctKeys` keys, distinct messages. */
-function validBatch(n: number, keys: ReturnType<typeof signers>): SignatureBatch {
-  const items: SignatureItem[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = keys[i % keys.length];
-    const message = new Uint8Array(MESSAGE_BYTES);
-    new DataView(message.buffer).setUint32(0, i, true);
-    message[4] = 1;
-    message.set(s.publicKey, 5);
-    items.push({ publicKey: s.publicKey, signature: new Uint8Array(crypto.sign(null, message, s.key)), message });
-  }
-  return packSignatureBatch(items);
-}
-
-/** The same batch with one bit of S flipped in every item: all invalid, ref10-rejected, so zip215 takes the exact path. */
-function invalidBatch(batch: SignatureBatch): SignatureBatch {
-  const signatures = batch.signatures.slice();
-  for (let i = 0; i < signatures.length / 64; i++) signatures[64 * i + 40] ^= 0x10;
-  return { ...batch, signatures };
-}
+const only = new Set(flags.text('backends', 'gpu,pool,node,noble').split(','));
+for (const b of only) if (!['gpu', 'pool', 'node', 'noble'].includes(b)) { process.stderr.write(`bench/verify.ts: --backends: unknown backend ${JSON.stringify(b)} (gpu, pool, node, noble)\n`); process.exit(2); }
 
 // ---------------------------------------------------------------- backends
 

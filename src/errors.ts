@@ -7,6 +7,14 @@ export class InvalidArgumentError extends TypeError {
   override name = 'InvalidArgumentError';
 }
 
+/**
+ * An object used after its destroy()/close(): every backend (CPU or WebGPU,
+ * verifier, Merkle hasher, incremental tree) throws this class (or a subclass) for it.
+ */
+export class DestroyedError extends Error {
+  override name = 'DestroyedError';
+}
+
 /** An input bigger than a cap of src/limits.ts; the message names the input and the cap. */
 export class ResourceLimitError extends RangeError {
   override name = 'ResourceLimitError';

@@ -3,8 +3,10 @@
 // an empty genesis. Every JSON input of the project (genesis, verify lines,
 // lookup-table files) goes through `parseStrictJson`, which refuses a
 // duplicate key naming it and where it is, and `checkFields`, which refuses
-// fields the format does not define.
-import { quoteForMessage } from './errors.js';
+// fields the format does not define. The number of values is capped before
+// JSON.parse allocates them.
+import { quoteForMessage, ResourceLimitError } from './errors.js';
+import { LIMITS } from './limits.js';
 
 export class StrictJsonError extends SyntaxError {
   override name = 'StrictJsonError';
@@ -15,6 +17,32 @@ export interface StrictJsonOptions {
   name?: string;
   /** Line of text[0] in the file (JSON lines: the line's number). Default 1. */
   firstLine?: number;
+  /** Most JSON values (objects, arrays, strings, numbers, literals) the document may hold. Default LIMITS.jsonValues. */
+  maxValues?: number;
+}
+
+/**
+ * An upper bound on the values of `text` without parsing it: every value but
+ * the first follows a comma or opens a container, so values ≤ commas +
+ * containers + 1 (counting outside strings). A 256 MiB file of `{},{},...`
+ * would otherwise become 85 million objects in JSON.parse (gigabytes of heap).
+ */
+function valueBound(text: string, stopAbove: number): number {
+  let n = 1;
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2c || c === 0x7b || c === 0x5b) {
+      if (++n > stopAbove) return n;
+    } else if (c === 0x22) {
+      for (i++; i < len; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    }
+  }
+  return n;
 }
 
 /** 1-based line and column of `offset` in `text`, counting from `firstLine`. */
@@ -36,6 +64,10 @@ function lineColumn(text: string, offset: number, firstLine: number): { line: nu
 export function parseStrictJson(text: string, options: StrictJsonOptions = {}): unknown {
   const name = options.name ?? 'JSON';
   const firstLine = options.firstLine ?? 1;
+  const maxValues = options.maxValues ?? LIMITS.jsonValues;
+  if (valueBound(text, maxValues) > maxValues) {
+    throw new ResourceLimitError(`${name}: more than ${maxValues} JSON values (the cap on one JSON document)`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

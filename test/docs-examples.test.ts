@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { libraryExamples, matchesExpected, outputLines, shellExamples, type CodeBlock } from './support/doc-examples.js';
+import { USER_TSCONFIG } from './support/doc-examples.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DOCS = join(ROOT, 'docs');
@@ -76,17 +77,7 @@ describe('library examples', () => {
     symlinkSync(join(ROOT, 'node_modules', '@types'), join(project, 'node_modules', '@types'));
     symlinkSync(join(ROOT, 'node_modules', '@webgpu', 'types'), join(project, 'node_modules', '@webgpu', 'types'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      // What `tsc --init` of TypeScript 5.9 writes, without skipLibCheck; target
-      // es2022 because Node 20 cannot parse `await using` (TypeScript lowers it).
-      compilerOptions: {
-        module: 'nodenext', target: 'es2022', types: ['node'], strict: true,
-        noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true,
-        verbatimModuleSyntax: true, isolatedModules: true, noUncheckedSideEffectImports: true,
-        moduleDetection: 'force', skipLibCheck: false, outDir: 'out', rootDir: 'src',
-      },
-      include: ['src'],
-    }));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(USER_TSCONFIG));
     for (const e of examples) writeFileSync(join(project, 'src', `${e.file}.ts`), e.block.body);
     const tsc = await runNode([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project);
     expect(tsc.stdout + tsc.stderr, 'tsc errors').toBe('');
@@ -100,4 +91,34 @@ describe('library examples', () => {
       expect(ran.code, `stderr: ${ran.stderr.trim()}`).toBe(0);
     });
   }
+});
+
+describe('the example conventions themselves', () => {
+  it('match stdout exactly, with ... for a run of characters or of lines', () => {
+    expect(matchesExpected(['a 1', 'b'], ['a 1', 'b'])).toBe(true);
+    expect(matchesExpected(['a 1', 'b'], ['a 2', 'b'])).toBe(false);
+    expect(matchesExpected(['a 1', 'b'], ['a 1'])).toBe(false);
+    expect(matchesExpected(['{"x":1,"w":12}'], ['{"x":1,"w":...}'])).toBe(true);
+    expect(matchesExpected(['{"x":2,"w":12}'], ['{"x":1,"w":...}'])).toBe(false);
+    expect(matchesExpected(['head', 'x', 'y', 'tail'], ['head', '...', 'tail'])).toBe(true);
+    expect(matchesExpected(['head', 'tail'], ['head', '...', 'tail'])).toBe(true);
+    expect(matchesExpected(['head', 'x'], ['head', '...', 'tail'])).toBe(false);
+    expect(matchesExpected([], [])).toBe(true);
+    expect(matchesExpected(['(a.b)'], ['(a.b)'])).toBe(true);
+    expect(matchesExpected(['(axb)'], ['(a.b)'])).toBe(false);
+  });
+
+  it('parse $ preexec lines, continuations, quotes and [exit N]; refuse other commands and shell syntax', () => {
+    const page = ['text', '```sh', '$ preexec merkle --in "my leaves.txt" \\', '  --json', '{"root":"..."}', '$ preexec nope', '[exit 2]', '```', '```sh', 'npm install x', '```'].join('\n');
+    const blocks = shellExamples(page, 'page.md');
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0].commands).toEqual([
+      { args: ['merkle', '--in', 'my leaves.txt', '--json'], expected: ['{"root":"..."}'], exitCode: 0, line: 3 },
+      { args: ['nope'], expected: [], exitCode: 2, line: 6 },
+    ]);
+    expect(() => shellExamples('```sh\n$ ls\n```', 'p.md')).toThrow(/must run preexec/);
+    expect(() => shellExamples('```sh\n$ preexec run > out.txt\n```', 'p.md')).toThrow(/shell syntax/);
+    expect(() => shellExamples('```sh\n$ preexec run | head\n```', 'p.md')).toThrow(/shell syntax/);
+    expect(libraryExamples('```ts\nlet a = 1;\n```\n```ts fragment\nx\n```').map((b) => b.body)).toEqual(['let a = 1;']);
+  });
 });

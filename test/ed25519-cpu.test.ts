@@ -92,6 +92,23 @@ describe('ed25519 CPU backend: batch handling', () => {
     }
   });
 
+  it('runs the webcrypto engine (the fast browser path; Node\'s WebCrypto here) exactly, shared and copied', async () => {
+    // Every published vector and crafted edge case (the slow-path classes and
+    // the fast-path proofs), plus valid signatures; headless Chromium runs the
+    // same in test/browser-webcrypto.test.ts.
+    const part = [...speccheckCases(), ...wycheproofCases().cases, ...cctvCases(), ...firedancerSolanaCases(), ...edgeCases(8), ...cases.slice(0, 60)];
+    for (const shareMemory of [true, false]) {
+      const web = await createCpuVerifier({ workers: 2, engine: 'webcrypto', shareMemory, segmentItems: 500 });
+      try {
+        for (const rules of RULE_SETS) {
+          expect(diff(part, await web.verify(casesToBatch(part), rules), oracleVerdicts(part, rules)), `${rules} share=${shareMemory}`).toEqual([]);
+        }
+      } finally {
+        await web.destroy();
+      }
+    }
+  });
+
   it('refuses broken batches before any work, naming the problem', async () => {
     const good = casesToBatch(cases.slice(0, 4));
     const broken: Array<[string, SignatureBatch, RegExp]> = [

@@ -183,4 +183,76 @@ describe('preexec gen', () => {
   });
 });
 
+describe('preexec gen: --out edge cases, --force, locking, interruption', () => {
+  it('refuses an empty --out, the current directory and the directories above it (exit 2, one line)', async () => {
+    for (const argv of [['--out='], ['--out', ''], ['--out', '.'], ['--out', './'], ['--out', '..'], ['--out', '/']]) {
+      const r = await run(['gen', ...argv, '--txs', '1', '--blocks', '1', '--accounts', '2']);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(/--out( is empty| \S*: (is the current directory|the root directory))/);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('--force replaces a non-empty directory; without it the directory is kept', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gen-force-'));
+    try {
+      const target = join(dir, 'w');
+      await mkdir(target);
+      await writeFile(join(target, 'old'), 'x');
+      const args = ['gen', '--out', target, '--txs', '2', '--blocks', '1', '--accounts', '2', '--json'];
+      expect((await run(args)).code).toBe(2);
+      expect(await readdir(target)).toEqual(['old']);
+      const r = await run([...args, '--force']);
+      expect(r.code, r.err).toBe(0);
+      expect((await readdir(target)).sort()).toEqual(['block-0.bin', 'genesis.json'].map((f) => f.replace('block-0', 'block-000')).sort());
+      expect((await readdir(dir)).sort()).toEqual(['w']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a target another live run holds (exit 2) and takes over a stale lock', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gen-lock-'));
+    try {
+      await writeFile(join(dir, '.w.lock'), `${process.pid}\n`); // this test process: alive
+      const args = ['gen', '--out', join(dir, 'w'), '--txs', '2', '--blocks', '1', '--accounts', '2', '--json'];
+      const held = await run(args);
+      expect(held.code).toBe(2);
+      expect(held.err).toMatch(new RegExp(`another preexec gen \\(pid ${process.pid}\\)`));
+      expect(held.out).toBe('');
+      // A pid that cannot be alive: the lock of a killed run.
+      await writeFile(join(dir, '.w.lock'), '2147483646\n');
+      const r = await run(args);
+      expect(r.code, r.err).toBe(0);
+      expect((await readdir(dir)).sort()).toEqual(['w']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} while signing leaves nothing behind and exits ${signal === 'SIGINT' ? 130 : 143}`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'gen-signal-'));
+      try {
+        const { spawn } = await import('node:child_process');
+        const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'),
+          'gen', '--out', join(dir, 'w'), '--txs', '200000', '--blocks', '8', '--accounts', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let err = '';
+        child.stderr.on('data', (d) => { err += d; });
+        // Wait until it holds the lock (it is past its checks and signing).
+        for (let i = 0; i < 600 && !(await readdir(dir)).includes('.w.lock'); i++) await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 300));
+        child.kill(signal);
+        const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+        expect(code, err).toBe(signal === 'SIGINT' ? 130 : 143);
+        expect(err).toMatch(/interrupted/);
+        expect(await readdir(dir)).toEqual([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 const PINNED_UNIFORM_DIGEST = '5af5fadc14ad35817182483674bbb403559b538e3612dc97c8484a61a03c727c';

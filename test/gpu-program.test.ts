@@ -15,6 +15,17 @@ describe('the kernel registry', () => {
       expect(k.source).toMatch(new RegExp(`fn ${k.entryPoint}\\(`));
     }
   });
+
+  it('imports every module of src/ that defines a program', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join, relative } = await import('node:path');
+    const src = join(import.meta.dirname, '..', 'src');
+    const registry = readFileSync(join(src, 'gpu', 'kernels.ts'), 'utf8');
+    const modules = (readdirSync(src, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && f !== join('gpu', 'program.ts') && /\bdefineProgram\(/.test(readFileSync(join(src, f), 'utf8')));
+    expect(modules.length).toBeGreaterThan(0);
+    for (const m of modules) expect(registry, m).toContain(`'${relative(join(src, 'gpu'), join(src, m)).replace(/\.ts$/, '.js')}'`);
+  });
 });
 
 describe('program parameters', () => {

@@ -36,6 +36,14 @@ describe('parseStrictJson', () => {
     expect(bad.message.length).toBeLessThan(300);
   });
 
+  it('refuses more values than maxValues before parsing, commas inside strings not counted', () => {
+    expect(() => parseStrictJson('[1,2,3,4]', { name: 'x', maxValues: 4 })).toThrow(/^x: more than 4 JSON values/);
+    expect(parseStrictJson('[1,2,3]', { maxValues: 4 })).toEqual([1, 2, 3]);
+    const tricky = String.raw`["a,b,c,d,e,f", "\\\",,,"]`; // a string holding a backslash, a quote and commas
+    expect(parseStrictJson(tricky, { maxValues: 3 })).toEqual(JSON.parse(tricky));
+    expect((JSON.parse(tricky) as string[])[1]).toBe('\\",,,');
+  });
+
   it('deep nesting costs no stack', () => {
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     expect(() => parseStrictJson(deep)).not.toThrow();

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { runChromePage } from '../bench/chrome.js';
-import { toHex } from '../src/hex.js';
-import { createPipeline } from '../src/pipeline/pipeline.js';
-import { generateWorkload } from '../src/workload/generate.js';
-import { nodeSigner } from '../src/workload/signer-node.js';
+import { nodePipelineRun } from './support/page-support.js';
 
 // The bench page in headless Chromium (SwiftShader): a small bad-sigs
 // workload signed in the browser with noble, signatures verified and the
 // state root hashed on the browser's WebGPU, executed on a Web Worker pool;
-// the sweep also times noble in Web Workers. Its receipts and state root must
+// the sweep also times WebCrypto and noble in Web Workers. Its receipts and state root must
 // equal the Node pipeline's (CPU backend) for the same workload (same seed),
 // and every number the page reports must be there.
 describe('bench page in headless Chromium', () => {
@@ -24,24 +21,22 @@ describe('bench page in headless Chromium', () => {
     expect(page.adapter?.runtime).toBe('browser');
     expect(page.pipeline?.backends).toMatchObject({ verify: 'webgpu', stateRoot: 'webgpu' });
     for (const k of ['endToEnd', 'decode', 'verify', 'execute', 'stateRoot'] as const) expect(page.pipeline!.tps[k], k).toBeGreaterThan(0);
-    expect(page.gpuVerifyCompileMs).toBeGreaterThanOrEqual(0);
-    expect(page.pipelineWarmupMs).toBeGreaterThanOrEqual(0);
+    expect(page.startupMs).toBeGreaterThan(0);
+    expect(page.config).toMatchObject({ backend: 'webgpu', rules: 'solana', txs: spec.txsPerBlock, sizes: [8, 32] });
+    if (!process.env.PREEXEC_HARDWARE_GPU) expect(page.adapterLabel).toBe('WebGPU (SwiftShader, software)');
+    expect(page.cpuEngine).toBe('webcrypto');
+    expect(page.webCryptoGain?.size).toBe(32);
     expect(page.pipeline!.receipts).toEqual({ OK: 54, BAD_SIGNATURE: 6 });
     const sweep = page.sweep ?? [];
-    for (const [stage, backend] of [['verify', 'cpu'], ['verify', 'webgpu'], ['stateRoot', 'cpu'], ['stateRoot', 'webgpu'], ['execute', 'cpu']]) {
-      const points = sweep.filter((p) => p.stage === stage && p.backend === backend);
-      expect(points.map((p) => p.size), `${stage}/${backend}`).toEqual([8, 32]);
+    const series = [['verify', 'cpu', 'webcrypto'], ['verify', 'cpu', 'noble'], ['verify', 'webgpu'], ['stateRoot', 'cpu'], ['stateRoot', 'webgpu'], ['execute', 'cpu']];
+    for (const [stage, backend, engine] of series) {
+      const points = sweep.filter((p) => p.stage === stage && p.backend === backend && p.engine === engine);
+      expect(points.map((p) => p.size), `${stage}/${backend}/${engine}`).toEqual([8, 32]);
       for (const p of points) expect(p.perSecond).toBeGreaterThan(0);
     }
 
-    const w = await generateWorkload(spec, { signer: nodeSigner });
-    const node = await createPipeline({ genesis: w.genesis, rules: 'solana', backend: 'cpu', workers: 1 });
-    try {
-      const results = await Promise.all(w.blocks.map((b) => node.submit(b)));
-      expect(page.pipeline!.blockReceipts).toEqual(results.map((r) => toHex(r.receipts)));
-      expect(page.pipeline!.stateRoot).toBe(toHex(results[results.length - 1].stateRoot));
-    } finally {
-      await node.close();
-    }
+    const node = await nodePipelineRun(spec, 'solana');
+    expect(page.pipeline!.blockReceipts).toEqual(node.blockReceipts);
+    expect(page.pipeline!.stateRoot).toBe(node.stateRoot);
   });
 });

@@ -1,39 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { batchItem, type RuleSet, type SignatureBatch } from '../src/ed25519/batch.js';
-import { decodeBlock, validityFromVerdicts } from '../src/exec/decode.js';
-import { executeSequential } from '../src/exec/executor.js';
 import { toHex } from '../src/hex.js';
-import { merkleRoot } from '../src/merkle/reference.js';
-import { createPipeline, type BlockResult, type SignatureVerifier, type StateTree } from '../src/pipeline/pipeline.js';
-import { stateFromGenesis } from '../src/state/genesis.js';
+import { createPipeline, type BlockResult, type SignatureVerifier } from '../src/pipeline/pipeline.js';
+import { decodeBlock } from '../src/exec/decode.js';
 import type { BlockRecords } from '../src/tx/v1/index.js';
-import { generateWorkload, type Workload, type WorkloadSpec } from '../src/workload/generate.js';
+import { generateWorkload } from '../src/workload/generate.js';
 import { nodeSigner } from '../src/workload/signer-node.js';
-import { oracleVerdicts as supportOracleVerdicts } from './support/ed25519-cases.js';
-
-// Oracles, independent of the pipeline: each rule set's SPEC §1 oracle
-// (test/support); the state root is recomputed from scratch over every account.
-function oracleVerdicts(batch: SignatureBatch, rules: RuleSet = 'ref10'): Uint8Array {
-  const n = batch.messageOffsets.length - 1;
-  return supportOracleVerdicts(Array.from({ length: n }, (_, i) => batchItem(batch, i)), rules);
-}
-
-/** Applies blocks one at a time with the sequential executor; roots recomputed from scratch. */
-function sequentialReference(w: Pick<Workload, 'genesis'>, blocks: readonly BlockRecords[], rules: RuleSet = 'ref10'): { receipts: string[]; validity: string[]; roots: string[] } {
-  const state = stateFromGenesis(w.genesis);
-  const out = { receipts: [] as string[], validity: [] as string[], roots: [] as string[] };
-  for (const records of blocks) {
-    const d = decodeBlock(records);
-    const validity = validityFromVerdicts(d, oracleVerdicts(d.batch, rules));
-    const r = executeSequential(state, d, validity);
-    const all = Uint32Array.from({ length: state.count }, (_, i) => i);
-    const leaves = state.leaves(all);
-    out.receipts.push(toHex(r.receipts));
-    out.validity.push(toHex(validity));
-    out.roots.push(toHex(merkleRoot(Array.from({ length: state.count }, (_, i) => leaves.subarray(48 * i, 48 * i + 48)))));
-  }
-  return out;
-}
+import { collect, injected, oracleVerdicts, sequentialReference, spec } from './support/pipeline-support.js';
 
 /** Malformed records mixed in: a short record, a wrong version, an empty one (SPEC §4: receipts, not errors). */
 function withMalformed(block: BlockRecords): BlockRecords {
@@ -47,23 +19,6 @@ function withMalformed(block: BlockRecords): BlockRecords {
   records.forEach((r, i) => { bytes.set(r, offsets[i]); offsets[i + 1] = offsets[i] + r.length; });
   return { bytes, offsets, count: records.length };
 }
-
-const injected = (): { verifier: SignatureVerifier; createStateTree: () => Promise<StateTree> } => ({
-  verifier: { backend: 'cpu', verify: async (b) => oracleVerdicts(b), destroy() {} },
-  createStateTree: async () => {
-    const leaves: Uint8Array[] = [];
-    return {
-      get size() { return leaves.length; },
-      backend: 'cpu',
-      async setLeaves(indices, data) { indices.forEach((i, k) => { leaves[i] = data.slice(48 * k, 48 * k + 48); }); },
-      async root() { return merkleRoot(leaves); },
-      destroy() {},
-    };
-  },
-});
-
-const spec = (over: Partial<WorkloadSpec>): WorkloadSpec => ({ workload: 'uniform', accounts: 24, txsPerBlock: 60, blocks: 6, seed: 11, ...over });
-const collect = (rs: BlockResult[]) => ({ receipts: rs.map((r) => toHex(r.receipts)), validity: rs.map((r) => toHex(r.validity)), roots: rs.map((r) => toHex(r.stateRoot)) });
 
 describe('pipeline (stages injected: oracle verifier, from-scratch tree)', () => {
   for (const workload of ['uniform', 'hot', 'bad-sigs', 'new-accounts'] as const) {

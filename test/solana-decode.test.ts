@@ -10,7 +10,7 @@ import {
   E_NON_CANONICAL_U16, E_OVERSIZE, E_PROGRAM_INDEX, E_SIGNATURE_COUNT, E_SIGNATURES_EXCEED_KEYS, E_TOO_MANY_KEYS,
   E_TRAILING_BYTES, E_U16_OVERFLOW, PACKET_DATA_SIZE, type DecodeResult,
 } from '../src/tx/solana/decode.js';
-import { encodeRawMessage, encodeRawTransaction, signedTransaction, testAddress, testSigner, type RawMessage } from './support/solana-packets.js';
+import { encodeRawMessage, encodeRawTransaction, signedTransaction, testAddress, testSigner, withOverlongCompactU16, type RawMessage } from './support/solana-packets.js';
 
 const code = (r: DecodeResult) => (r.ok ? 0 : r.code);
 const reason = (r: DecodeResult) => (r.ok ? 'ok' : r.reason);
@@ -154,4 +154,43 @@ describe('decodeSolanaTransaction', () => {
     expect(code(decodeSolanaTransaction(p))).toBe(E_SIGNATURE_COUNT);
     expect(reason(decodeSolanaTransaction(p.subarray(0, p.length - 1)))).toBe('malformed');
   });
+
+  it('refuses an over-long compact-u16 in every position, and every truncation, of v0 and multi-signer packets', () => {
+    const table = testAddress(60);
+    const v0 = message({
+      version: 0, header: [2, 1, 1], keys: [testSigner(1).publicKey, testSigner(2).publicKey, testAddress(3), new Uint8Array(32)],
+      instructions: [{ programIdIndex: 3, accounts: [0, 1, 4, 5, 6], data: new Uint8Array(130) }, { programIdIndex: 2, accounts: [] }],
+      lookups: [{ table, writable: [1, 2], readonly: [3] }, { table: testAddress(61), writable: [], readonly: [0] }],
+    });
+    const good = packet(v0);
+    expect(code(decodeSolanaTransaction(good))).toBe(0);
+    const { count } = withOverlongCompactU16(-1, () => packet(v0));
+    expect(count).toBe(1 + 1 + 2 * 2 + 1 + 2 * 2 + 1); // keys, instructions, 2 × (accounts, data), lookups, 2 × 2 index lists, signatures
+    for (let i = 0; i < count; i++) {
+      // packet() encodes the message first, then the signature count.
+      const bad = withOverlongCompactU16(i, () => packet(v0)).value;
+      expect(bad.length).toBe(good.length + 1);
+      expect(code(decodeSolanaTransaction(bad)), `compact-u16 #${i}`).toBe(E_NON_CANONICAL_U16);
+    }
+    for (let n = 0; n < good.length; n++) expect(reason(decodeSolanaTransaction(good.subarray(0, n))), `prefix ${n}`).toBe('malformed');
+    for (const extra of [Uint8Array.of(0), Uint8Array.of(0x80), new Uint8Array(64)]) {
+      const longer = new Uint8Array(good.length + extra.length);
+      longer.set(good);
+      longer.set(extra, good.length);
+      expect(code(decodeSolanaTransaction(longer))).toBe(E_TRAILING_BYTES);
+    }
+  });
+
+  it('never throws on any byte at any position of a good packet', () => {
+    const good = packet(message({ version: 0, lookups: [{ table: testAddress(5), writable: [0], readonly: [] }] }));
+    for (let at = 0; at < good.length; at++) {
+      for (const b of [0x00, 0x01, 0x7f, 0x80, 0xff]) {
+        const p = good.slice();
+        p[at] = b;
+        const r = decodeSolanaTransaction(p);
+        expect(r.ok || (r.reason === 'malformed' || r.reason === 'sanitize')).toBe(true);
+      }
+    }
+  });
 });
+

@@ -35,7 +35,15 @@ describe('genesis (SPEC §5)', () => {
 
   const cases: Array<[string, string, RegExp]> = [
     ['not JSON', '{"accounts": [', /g\.json: not JSON/],
-    ['no accounts array', '{"account": []}', /"accounts" must be an array/],
+    ['a misspelt accounts field', '{"account": []}', /g\.json: unknown field "account" \(expected "accounts"\)/],
+    ['no accounts field', '{}', /g\.json: missing "accounts"/],
+    ['accounts not an array', '{"accounts": {}}', /"accounts" must be an array/],
+    // Issue 10 #7: JSON that means two things.
+    ['"accounts" twice', `{"accounts": [{"key": "${key(1)}", "balance": "1"}],\n "accounts": []}`, /g\.json: duplicate key "accounts" at line 2 column 2/],
+    ['"balance" twice', `{"accounts": [\n{"key": "${key(1)}", "balance": "1", "balance": "2"}]}`, /g\.json: duplicate key "balance" at line 2 column 93/],
+    ['an unknown top-level field', `{"accounts": [], "version": 2}`, /g\.json: unknown field "version"/],
+    // Issue 10 #9: a huge balance is named, not printed.
+    ['a 100,000-digit balance', doc([{ key: key(1), balance: '9'.repeat(100_000) }]), /^g\.json: account 0: balance "?9{40}.*\(100000 characters\) is outside u64.{0,60}$/],
     ['an array at the top', '[]', /expected an object/],
     ['a key of 63 hex digits', doc([{ key: key(1).slice(1), balance: '1' }]), /account 0: key must be 64 hex digits/],
     ['a non-hex key', doc([{ key: key(1), balance: '1' }, { key: `zz${key(1).slice(2)}`, balance: '1' }]), /account 1: key must be 64 hex digits/],

@@ -22,8 +22,10 @@ export interface PageConfig {
   /** Batch sizes of the sweep. */
   sizes: number[];
   sweep: SweepStage[];
-  /** Whether the sweep times the GPU ed25519 kernel (minutes on SwiftShader). */
+  /** Whether the sweep times the GPU ed25519 kernel (default: on a hardware adapter only; minutes on SwiftShader). */
   gpuVerify: boolean;
+  /** Largest batch the sweep verifies with noble, beside WebCrypto (0: none); noble is slow. */
+  nobleMax: number;
   runs: number;
   reps: number;
 }
@@ -48,8 +50,17 @@ function oneOf<T extends string>(q: URLSearchParams, name: string, choices: read
 
 const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'cpu'];
 
+/** The query-string keys readConfig reads, for the page's help line. */
+export const QUERY_KEYS = [
+  'workload', 'accounts', 'txs', 'blocks', 'seed', 'rules', 'backend', 'verifyBackend', 'stateRootBackend',
+  'workers', 'sizes', 'sweep', 'gpuVerify', 'nobleMax', 'runs', 'reps',
+] as const;
+
 export function readConfig(search: string, softwareAdapter: boolean): PageConfig {
   const q = new URLSearchParams(search);
+  for (const key of q.keys()) {
+    if (!(QUERY_KEYS as readonly string[]).includes(key)) throw new PageConfigError(`unknown query parameter ?${key} (known: ${QUERY_KEYS.join(', ')})`);
+  }
   const small = softwareAdapter;
   const sizes = (q.get('sizes') ?? (small ? '32,128' : '256,1024,4096,16384,65536')).split(',').map((s) => {
     if (!/^[0-9]+$/.test(s) || Number(s) < 1) throw new PageConfigError(`?sizes must be positive integers separated by commas, got ${JSON.stringify(s)}`);
@@ -70,13 +81,14 @@ export function readConfig(search: string, softwareAdapter: boolean): PageConfig
     blocks: int(q, 'blocks', small ? 3 : 4),
     seed: int(q, 'seed', 1, 0),
     rules: oneOf(q, 'rules', RULE_SETS, DEFAULT_RULES),
-    backend: oneOf(q, 'backend', BACKENDS, 'webgpu'),
+    backend: oneOf(q, 'backend', BACKENDS, 'auto'),
     ...(verifyBackend ? { verifyBackend } : {}),
     ...(stateRootBackend ? { stateRootBackend } : {}),
     ...(workers !== undefined ? { workers } : {}),
     sizes,
     sweep,
-    gpuVerify: (q.get('gpuVerify') ?? '1') !== '0',
+    gpuVerify: (q.get('gpuVerify') ?? (small ? '0' : '1')) !== '0',
+    nobleMax: int(q, 'nobleMax', 4096, 0),
     runs: int(q, 'runs', 1),
     reps: int(q, 'reps', small ? 1 : 3),
   };

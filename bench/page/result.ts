@@ -5,6 +5,8 @@ import type { PageConfig, SweepStage } from './config.js';
 export interface SweepPoint {
   stage: SweepStage;
   backend: 'webgpu' | 'cpu';
+  /** The CPU verifier's engine, for verify/cpu points. */
+  engine?: 'webcrypto' | 'noble';
   size: number;
   /** Items (signatures, leaves, transactions) per second: median of `reps`. */
   perSecond: number;
@@ -17,6 +19,10 @@ export interface PageResult {
   error?: string;
   config?: PageConfig;
   adapter?: AdapterReport;
+  /** The adapter as the page names it: "WebGPU (SwiftShader, software)", "WebGPU (nvidia ampere)", or why there is none. */
+  adapterLabel?: string;
+  /** The engine of the CPU verifier here: WebCrypto's Ed25519 where the browser has it, else noble. */
+  cpuEngine?: 'webcrypto' | 'noble';
   userAgent?: string;
   crossOriginIsolated?: boolean;
   hardwareConcurrency?: number;
@@ -32,11 +38,15 @@ export interface PageResult {
     /** Receipts of every block, hex, for comparison with the Node pipeline. */
     blockReceipts: string[];
   };
-  /** ms of the untimed warm-up call before the pipeline run (GPU kernel compilation). */
-  pipelineWarmupMs?: number;
-  /** ms to compile the GPU ed25519 kernel (first call), when the sweep used it. */
-  gpuVerifyCompileMs?: number;
+  /**
+   * Start-up, the page's one compile-time figure: ms from calling
+   * createPipeline the first time to the end of its first verify call, so it
+   * includes starting the workers and compiling every GPU kernel the pipeline uses.
+   */
+  startupMs?: number;
   sweep?: SweepPoint[];
+  /** CPU verification, WebCrypto against noble, at the largest batch both ran. */
+  webCryptoGain?: { size: number; webcrypto: number; noble: number; ratio: number };
 }
 
 declare global {

@@ -1,47 +1,19 @@
-// What every `preexec bench` format shares: progress on stderr, the machine
+// What every `preexec bench` format shares: the machine
 // description, the single-thread node:crypto verify baselines over a sample
 // of the run's own signatures, and table formatting.
 import * as nodeCrypto from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import os from 'node:os';
-import type { CommandIo } from '../cli.js';
 import { batchItem, packSignatureBatch, type SignatureBatch } from '../ed25519/batch.js';
 import { importEd25519PublicKey } from '../ed25519/cpu/engine.js';
 import { median } from '../stats.js';
+import type { Progress } from './progress.js';
 
 /**
  * Signatures in each verify-baseline run: ~2.5 s at ~7k/s, long enough that
  * timer and GC noise stay well under 1%; three runs of each baseline.
  */
 export const BASELINE_SAMPLE = 16_384;
-
-// ---- progress on stderr: a redrawn line on a terminal, an occasional line otherwise ----
-export interface Progress { update(text: string): void; done(text?: string): void }
-
-export function createProgress(io: CommandIo, isTTY: boolean): Progress {
-  let last = 0;
-  let shown = false;
-  return {
-    update(text) {
-      const t = Date.now();
-      if (isTTY) {
-        if (t - last < 100) return;
-        io.stderr(`\r\x1b[2K${text}`);
-        shown = true;
-      } else {
-        if (t - last < 2000) return;
-        io.stderr(`${text}\n`);
-      }
-      last = t;
-    },
-    done(text) {
-      if (isTTY && shown) io.stderr('\r\x1b[2K');
-      shown = false;
-      last = 0;
-      if (text) io.stderr(`${text}\n`);
-    },
-  };
-}
 
 /**
  * One thread of node:crypto verify over `batch`. `preimported`: every key is

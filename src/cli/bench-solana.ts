@@ -22,8 +22,9 @@ import { generateSolanaWorkload, type SolanaWorkload } from '../workload/solana.
 import { nodeSigner } from '../workload/signer-node.js';
 import { parseFlags, UsageError } from './args.js';
 import {
-  BASELINE_SAMPLE, adapterLine, bestVerifyBaseline, createProgress, fmt, lpad, machineInfo, measureVerifyBaselines, pad, sampleBatch, type Progress,
+  BASELINE_SAMPLE, adapterLine, bestVerifyBaseline, fmt, lpad, machineInfo, measureVerifyBaselines, pad, sampleBatch,
 } from './bench-common.js';
+import { createProgress, stderrIsTTY, type Progress } from './progress.js';
 import { SOLANA_ONLY_FLAGS, SOLANA_WORKLOAD_USAGE, lookupTablesToMap, solanaWorkloadSpecFromFlags } from './gen-solana.js';
 
 export const BENCH_SOLANA_USAGE = `usage: preexec bench --format solana ${SOLANA_WORKLOAD_USAGE.replace('--workload solana ', '')}
@@ -81,7 +82,7 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
   const rules = flags.choice<RuleSet>('rules', RULE_SETS, 'solana');
   const workers = flags.has('workers') ? flags.positiveInt('workers', 1) : undefined;
   const json = flags.has('json');
-  const progress = createProgress(io, env.isTTY ?? (process.stderr.isTTY === true));
+  const progress = createProgress(io, env.isTTY ?? stderrIsTTY());
   const machine = machineInfo();
 
   const tGen = performance.now();

@@ -22,18 +22,41 @@ import { ACCOUNT_BYTES } from '../state/account-state.js';
 import { stateFromGenesis } from '../state/genesis.js';
 import { generateWorkload } from '../workload/generate.js';
 import { nodeSigner } from '../workload/signer-node.js';
-import { parseFlags } from './args.js';
+import { parseFlags, wantsHelp } from './args.js';
+import { createProgress } from './progress.js';
 import { TRANSACTION_FORMATS } from '../tx/index.js';
 import {
-  BASELINE_SAMPLE, adapterLine, bestVerifyBaseline, createProgress, fmt, lpad, machineInfo, measureVerifyBaselines, pad, sampleBatch,
+  BASELINE_SAMPLE, adapterLine, bestVerifyBaseline, fmt, lpad, machineInfo, measureVerifyBaselines, pad, sampleBatch,
 } from './bench-common.js';
 import { WORKLOAD_FLAGS, workloadSpecFromFlags } from './gen.js';
 
-export const BENCH_USAGE = `usage: preexec bench [--format v1|solana (solana: preexec bench --format solana --help)] [--workload uniform|hot|bad-sigs|new-accounts] [--accounts N] [--txs N (per block)] [--blocks N] [--seed N] [--bad-sigs PERCENT]
-                     [--backend auto|webgpu|cpu] [--rules zip215|ref10|solana] [--workers N] [--runs N] [--in-flight N] [--json]`;
-
 /** Sized for ~20–60 s on a 2-core machine (generation, baselines and 3 pipeline runs). */
 export const BENCH_DEFAULTS = { workload: 'uniform' as const, accounts: 10_000, txsPerBlock: 10_000, blocks: 8, seed: 1 };
+
+export const BENCH_USAGE = `usage: preexec bench [--format v1|solana] [--workload uniform|hot|bad-sigs|new-accounts] [--accounts N] [--txs N] [--blocks N]
+                     [--seed N] [--bad-sigs PERCENT] [--backend auto|webgpu|cpu] [--rules zip215|ref10|solana]
+                     [--workers N] [--runs N] [--in-flight N] [--json]
+
+--format solana benchmarks the Solana stage instead: preexec bench --format solana --help.
+
+Generates a workload in memory (as preexec gen), runs the whole pipeline on it
+--runs times from genesis and prints throughput per stage (decode, verify,
+execute, state root, end to end) beside single-thread CPU baselines measured
+in the same run on the same transactions. Progress goes to stderr.
+
+  workload flags as preexec gen (defaults here: --accounts ${BENCH_DEFAULTS.accounts}, --txs ${BENCH_DEFAULTS.txsPerBlock},
+    --blocks ${BENCH_DEFAULTS.blocks}, --seed ${BENCH_DEFAULTS.seed}, --workload ${BENCH_DEFAULTS.workload})
+  --backend B     auto (default), webgpu or cpu: where signatures and the state root go
+  --rules R       default ${DEFAULT_RULES}
+  --workers N     CPU threads (default: every core)
+  --runs N        pipeline runs; the median is reported (default 3)
+  --in-flight N   blocks inside the pipeline at once (default 3)
+  --json          one JSON object: {"tps", "baselines", "backend", "workload", "machine", "runs", ...}
+
+Exit codes: 0 done, 2 bad flag, 1 environment (no GPU for --backend webgpu, ...).
+
+Example (a few seconds):
+  preexec bench --accounts 100 --txs 200 --blocks 2 --runs 1 --backend cpu`;
 /** The --format value, looked up before parsing because each format takes its own flags. */
 function formatFlag(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -44,9 +67,8 @@ function formatFlag(argv: readonly string[]): string | undefined {
 }
 
 export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?: boolean } = {}): Promise<number> {
-  const format = formatFlag(argv);
-  if (format === 'solana') return (await import('./bench-solana.js')).benchSolanaCommand(argv, io, env);
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (formatFlag(argv) === 'solana') return (await import('./bench-solana.js')).benchSolanaCommand(argv, io, env);
+  if (wantsHelp(argv)) {
     io.stdout(`${BENCH_USAGE}\n`);
     return 0;
   }
@@ -62,6 +84,7 @@ export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?:
   const progress = createProgress(io, env.isTTY ?? (process.stderr.isTTY === true));
 
   const machine = machineInfo();
+
 
   // 1. Workload, in memory.
   const tGen = performance.now();
@@ -83,7 +106,14 @@ export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?:
       // Warm-up outside the timed run, as a node does at startup: the first
       // GPU verify compiles its kernel (the state tree compiles at creation).
       const tWarm = performance.now();
-      await pipeline.verify(sliceBatch(decodeBlock(workload.blocks[0]).batch, 0, Math.min(1, workload.blocks[0].count)));
+      const compiling = pipeline.backends.verify === 'webgpu'
+        ? setInterval(() => progress.update(`run ${r + 1}/${runs}: warm-up, compiling the WGSL verify kernels... ${Math.round((performance.now() - tWarm) / 1000)} s`), 1000)
+        : undefined;
+      try {
+        await pipeline.verify(sliceBatch(decodeBlock(workload.blocks[0]).batch, 0, Math.min(1, workload.blocks[0].count)));
+      } finally {
+        clearInterval(compiling);
+      }
       warmupMs.push(performance.now() - tWarm);
       runStats.push(await measurePipelineRun(pipeline, workload.blocks, (res, done, ms) => {
         const txDone = workload.blocks.slice(0, done).reduce((s, b) => s + b.count, 0);
@@ -158,6 +188,7 @@ export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?:
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}, node ${machine.node}`,
     `backend: verify ${backends?.verify}, state root ${backends?.stateRoot}, execute on ${backends?.executeWorkers} thread(s), ${maxBlocksInFlight} blocks in flight`,
     `adapter: ${adapterLine(a)}`,
+    ...(backends?.fallbackReason ? [`backend auto chose the CPU: ${backends.fallbackReason}`] : []),
     '',
     `${pad('pipeline stage', 40)}${lpad('busy s', 10)}${lpad('tx/s', 14)}`,
     ...STAGES.map((s) => `${pad(s === 'stateRoot' ? 'state root (incremental)' : s, 40)}${lpad((med.stageMs[s] / 1000).toFixed(2), 10)}${lpad(fmt(med.tps[s]), 14)}`),

@@ -85,10 +85,10 @@ export function solanaWorkloadSummary(w: SolanaWorkload): Record<string, unknown
   return { workload: { workload: 'solana', ...w.spec }, transactions: w.packets.length, counts: w.counts, intended: { valid, duplicate: w.counts.duplicate, badSignature: w.counts.badSignature } };
 }
 
-export function solanaWorkloadText(out: string, w: SolanaWorkload, seconds: number): string[] {
+export function solanaWorkloadText(out: string, w: SolanaWorkload): string[] {
   const c = w.counts;
   return [
     `wrote ${out}/: ${SOLANA_FILES.packets} (${w.packets.length} Solana transactions, ${c.signatures} signatures) and ${SOLANA_FILES.lookupTables} (${w.lookupTables.length} tables)`,
-    `workload solana, seed ${w.spec.seed}: ${c.legacy} legacy, ${c.v0} v0, ${c.multiSigner} multi-signer, ${c.otherProgram} other-program, ${c.hot} writing a popular account; ${c.duplicate} duplicates, ${c.badSignature} bad signatures (${seconds.toFixed(1)} s)`,
+    `workload solana, seed ${w.spec.seed}: ${c.legacy} legacy, ${c.v0} v0, ${c.multiSigner} multi-signer, ${c.otherProgram} other-program, ${c.hot} writing a popular account; ${c.duplicate} duplicates, ${c.badSignature} bad signatures`,
   ];
 }

@@ -1,4 +1,5 @@
 // The columnar signature batch of SPEC §2, shared by every backend.
+import { DestroyedError, requireObject } from '../errors.js';
 
 export type RuleSet = 'zip215' | 'ref10' | 'solana';
 export const RULE_SETS: readonly RuleSet[] = ['zip215', 'ref10', 'solana'];
@@ -25,7 +26,7 @@ export class BatchFormatError extends Error {
 }
 
 /** A verifier (any backend) used after destroy(), or destroyed while a call was in flight. */
-export class VerifierDestroyedError extends Error {
+export class VerifierDestroyedError extends DestroyedError {
   override name = 'VerifierDestroyedError';
 }
 
@@ -41,6 +42,7 @@ export function batchSize(batch: SignatureBatch): number {
  * surprises.
  */
 export function validateBatch(batch: SignatureBatch): void {
+  requireObject(batch, 'batch');
   const { publicKeys, signatures, messages, messageOffsets } = batch;
   if (!(publicKeys instanceof Uint8Array)) throw new BatchFormatError('publicKeys must be a Uint8Array');
   if (!(signatures instanceof Uint8Array)) throw new BatchFormatError('signatures must be a Uint8Array');
@@ -59,6 +61,21 @@ export function validateBatch(batch: SignatureBatch): void {
   if (messageOffsets[n] !== messages.length) {
     throw new BatchFormatError(`messageOffsets[${n}] is ${messageOffsets[n]}, expected messages.length = ${messages.length}`);
   }
+}
+
+/**
+ * A copy of a (validated) batch in fresh, unshared ArrayBuffers. Verifiers
+ * take one when called: the caller may reuse or zero its buffers as soon as
+ * verify() returns its promise, and SharedArrayBuffer-backed columns reach
+ * backends (WebGPU's writeBuffer) that only accept plain ones.
+ */
+export function copyBatch(batch: SignatureBatch): SignatureBatch {
+  return {
+    publicKeys: batch.publicKeys.slice(),
+    signatures: batch.signatures.slice(),
+    messages: batch.messages.slice(),
+    messageOffsets: batch.messageOffsets.slice(),
+  };
 }
 
 /** Packs items into a batch, checking each item's key and signature length. */

@@ -3,8 +3,10 @@
 // returns one byte per item in input order, or fails the whole call.
 import type { AdapterReport, GpuContext } from '../gpu/device.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { packSignatureBatch, validateBatch, type RuleSet, type SignatureBatch, type SignatureItem } from './batch.js';
+import { requireObject } from '../errors.js';
+import { copyBatch, packSignatureBatch, validateBatch, type RuleSet, type SignatureBatch, type SignatureItem } from './batch.js';
 import { assertRuleSet, createCpuVerifier, type CpuVerifier } from './cpu/backend.js';
+import { closable } from '../lifecycle.js';
 
 /**
  * The rule set when the caller names none (CLI, pipeline): `zip215`. It is
@@ -26,6 +28,14 @@ export interface VerifierOptions {
   device?: GpuContext;
   /** CPU worker threads; default every core. */
   workers?: number;
+  /**
+   * When a GPU backend is chosen, the WGSL kernels are compiled while the
+   * verifier is created (tens of seconds on a software adapter) and this is
+   * called about every `intervalMs` (default 2000) with the time spent so far,
+   * then once with `done` = true. Without it, compilation happens on the first
+   * `verify()`.
+   */
+  onCompileProgress?: (elapsedMs: number, done: boolean) => void;
 }
 
 export interface Verifier {
@@ -36,8 +46,15 @@ export interface Verifier {
   readonly adapter?: AdapterReport;
   /** With 'auto' on a hardware GPU: batches of at least this many items go to the GPU. */
   readonly crossoverItems?: number;
+  /** With 'auto': why the CPU verifies (no adapter, a software adapter, the GPU never faster); absent when the choice was made by name or the GPU won. */
+  readonly fallbackReason?: string;
   /** One byte per item (1 = valid), in input order. BatchFormatError before any work on a broken batch. */
   verify(batch: SignatureBatch): Promise<Uint8Array>;
+  /** Releases the worker threads and GPU buffers (and a device the verifier acquired). Idempotent. */
+  close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /** @deprecated Use `close()`. */
   destroy(): Promise<void>;
 }
 
@@ -107,6 +124,7 @@ async function timeBackend(run: (batch: SignatureBatch) => Promise<unknown>, sma
 const calibrations = new Map<string, number>();
 
 export async function createVerifier(options: VerifierOptions): Promise<Verifier> {
+  requireObject(options, 'createVerifier(options): options');
   const { rules } = options;
   assertRuleSet(rules);
   const choice = options.backend ?? 'auto';
@@ -115,7 +133,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     throw new RangeError(`workers must be a positive integer, got ${options.workers}`);
   }
 
-  if (choice === 'cpu') return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), options.device?.report);
+  if (choice === 'cpu') return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), options.device?.report, undefined);
 
   // 'webgpu' or 'auto': find the GPU.
   let ctx = options.device;
@@ -128,7 +146,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     } catch (e) {
       // 'webgpu' was asked for by name: its absence is the caller's error to see.
       if (choice === 'webgpu') throw e;
-      return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), undefined);
+      return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), undefined, `no GPU: ${firstLine(e)}`);
     }
   }
   const gpuCtx = ctx;
@@ -139,7 +157,8 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
   // so it never wins; the CPU backend takes every batch.
   if (choice === 'auto' && gpuCtx.report.isSoftware) {
     releaseCtx();
-    return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), gpuCtx.report);
+    return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), gpuCtx.report,
+      `the adapter (${adapterName(gpuCtx.report)}) is a software implementation, slower than the CPU backend`);
   }
 
   let kernel: GpuKernel;
@@ -149,12 +168,22 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     releaseCtx();
     throw e;
   }
+  if (options.onCompileProgress) {
+    try {
+      await compileWithProgress(gpuCtx, options.onCompileProgress);
+    } catch (e) {
+      kernel.destroy();
+      releaseCtx();
+      throw e;
+    }
+  }
   if (choice === 'webgpu') {
-    return {
-      rules, backend: 'webgpu', adapter: gpuCtx.report,
-      async verify(batch) { validateBatch(batch); return kernel.verify(batch, rules); },
-      async destroy() { kernel.destroy(); releaseCtx(); },
-    };
+    const gpuOnly = closable({
+      rules, backend: 'webgpu' as const, adapter: gpuCtx.report,
+      // Copied at call time: the GPU reads its inputs after this returns its promise.
+      async verify(batch: SignatureBatch) { validateBatch(batch); return kernel.verify(copyBatch(batch), rules); },
+    }, () => { kernel.destroy(); releaseCtx(); });
+    return gpuOnly;
   }
 
   // 'auto' on a hardware GPU: measure both backends once, here, on this
@@ -191,32 +220,54 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     // The GPU never wins here: hold no kernel or device that will not be used.
     kernel.destroy();
     releaseCtx();
-    return cpuVerifier(rules, cpu, gpuCtx.report);
+    return cpuVerifier(rules, cpu, gpuCtx.report, `the GPU (${adapterName(gpuCtx.report)}) was slower than the CPU backend at every batch size measured`);
   }
-  return {
+  const routed = closable({
     rules,
-    backend: 'webgpu',
+    backend: 'webgpu' as const,
     adapter: gpuCtx.report,
     crossoverItems: crossover,
-    async verify(batch) {
+    async verify(batch: SignatureBatch) {
       validateBatch(batch);
       const n = batch.messageOffsets.length - 1;
-      return n >= crossover ? kernel.verify(batch, rules) : cpu.verify(batch, rules);
+      return n >= crossover ? kernel.verify(copyBatch(batch), rules) : cpu.verify(batch, rules);
     },
-    async destroy() {
-      kernel.destroy();
-      await cpu.destroy();
-      releaseCtx();
-    },
-  };
+  }, async () => {
+    kernel.destroy();
+    await cpu.destroy();
+    releaseCtx();
+  });
+  return routed;
 }
 
-function cpuVerifier(rules: RuleSet, cpu: CpuVerifier, adapter: AdapterReport | undefined): Verifier {
-  return {
+function cpuVerifier(rules: RuleSet, cpu: CpuVerifier, adapter: AdapterReport | undefined, fallbackReason: string | undefined): Verifier {
+  return closable({
     rules,
-    backend: 'cpu',
+    backend: 'cpu' as const,
     ...(adapter ? { adapter } : {}),
-    verify: (batch) => cpu.verify(batch, rules),
-    destroy: () => cpu.destroy(),
-  };
+    ...(fallbackReason ? { fallbackReason } : {}),
+    verify: (batch: SignatureBatch) => cpu.verify(batch, rules),
+  }, () => cpu.destroy());
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+/** A short human name for an adapter. */
+export function adapterName(r: AdapterReport): string {
+  return r.description || [r.vendor, r.architecture, r.device].filter(Boolean).join(' ') || 'unnamed adapter';
+}
+
+/** Compiles the verify kernels on `ctx` now, reporting elapsed time every `intervalMs`. */
+async function compileWithProgress(ctx: GpuContext, report: (elapsedMs: number, done: boolean) => void, intervalMs = 2000): Promise<void> {
+  const { verifyPipelines } = await import('./gpu/kernel.js');
+  const t0 = performance.now();
+  const timer = setInterval(() => report(performance.now() - t0, false), intervalMs);
+  try {
+    await Promise.race([verifyPipelines(ctx.device), ctx.lost]);
+  } finally {
+    clearInterval(timer);
+  }
+  report(performance.now() - t0, true);
 }

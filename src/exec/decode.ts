@@ -2,6 +2,8 @@
 // (aligned key words and u64 halves, in SharedArrayBuffers so workers read
 // them in place) and the signature batch (SPEC §2) for the verifier.
 import type { SignatureBatch } from '../ed25519/batch.js';
+import { InvalidArgumentError, ResourceLimitError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { BlockRecords } from '../tx/v1/index.js';
 import { TX_SIGNED_OFFSET, TX_SIGNED_LENGTH, TX_FROM_OFFSET, TX_TO_OFFSET, TX_AMOUNT_OFFSET, isWellFormed } from '../tx/v1/transaction.js';
 
@@ -26,10 +28,27 @@ export interface DecodedBlock {
 }
 
 /**
+ * Throws InvalidArgumentError unless `records` is a BlockRecords (bytes,
+ * count + 1 offsets), and ResourceLimitError above LIMITS.recordsPerBlock:
+ * blocks built by hand (not by parseBlock) meet the same cap before ~300
+ * bytes of columns per record are allocated. `what` names the caller.
+ */
+export function assertBlockRecords(records: BlockRecords, what: string): void {
+  const r = records as Partial<BlockRecords> | null;
+  if (typeof r !== 'object' || r === null || !(r.bytes instanceof Uint8Array) || !(r.offsets instanceof Uint32Array)) {
+    throw new InvalidArgumentError(`${what}: a block must be {bytes: Uint8Array, offsets: Uint32Array, count} (parseBlock of a block file), got ${r === null ? 'null' : typeof r}`);
+  }
+  const n = r.count;
+  if (!(Number.isInteger(n) && n! >= 0 && r.offsets.length === n! + 1)) throw new InvalidArgumentError(`${what}: a block needs count + 1 offsets (count ${n}, ${r.offsets.length} offsets)`);
+  if (n! > LIMITS.recordsPerBlock) throw new ResourceLimitError(`${what}: a block of ${n} records, more than ${LIMITS.recordsPerBlock} (the cap on records per block)`);
+}
+
+/**
  * Splits records into columns. Never throws for a malformed record (wrong
  * length or version): it is marked and gets receipt MALFORMED later.
  */
 export function decodeBlock(records: BlockRecords): DecodedBlock {
+  assertBlockRecords(records, 'decodeBlock');
   const n = records.count;
   const src = records.bytes;
   const offs = records.offsets;

@@ -23,7 +23,8 @@
 // defeats the disjoint one; small blocks pay for no messages), so 'auto'
 // measures them and the sequential one on real blocks and runs the fastest
 // (src/exec/mode-choice.ts).
-import { createWorkerPool, siblingModule, type WorkerModule, type WorkerPool } from '../pool/worker-pool.js';
+import { closableFromDestroy } from '../lifecycle.js';
+import { createWorkerPool, defaultWorkerCount, siblingModule, type WorkerModule, type WorkerPool } from '../pool/worker-pool.js';
 import { LEAF_WORDS, type AccountState } from '../state/account-state.js';
 import { applyRange, resolveAndApply, TouchSet } from './apply.js';
 import { runCleanChunks } from './disjoint.js';
@@ -108,6 +109,11 @@ export interface Executor {
    * executed one at a time, in order (the pipeline serializes them).
    */
   execute(block: DecodedBlock, validity: Uint8Array): Promise<BlockExecution>;
+  /** Ends the helper threads. Idempotent. */
+  close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /** @deprecated Use `close()`. */
   destroy(): Promise<void>;
 }
 
@@ -127,7 +133,6 @@ export const DEFAULT_MIN_PARALLEL_RECORDS = 16384;
 const SECOND_ROUND_MIN = 2048;
 
 export async function createExecutor(state: AccountState, options: ExecutorOptions = {}): Promise<Executor> {
-  const { defaultWorkerCount } = await import('../pool/worker-pool.js');
   const workers = options.workers ?? await defaultWorkerCount();
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
   if (options.chunkRecords !== undefined && !(Number.isInteger(options.chunkRecords) && options.chunkRecords >= 1)) {
@@ -144,11 +149,12 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     return executeSequential(state, block, validity, touched, seqCells);
   };
   if (workers === 1) {
-    return {
+    const single = closableFromDestroy({
       state, workers,
-      async execute(block, validity) { return sequential(block, validity); },
+      async execute(block: DecodedBlock, validity: Uint8Array) { return sequential(block, validity); },
       async destroy() { /* nothing to end */ },
-    };
+    });
+    return single;
   }
 
   const pool: WorkerPool<HelperWorkerApi> = await createWorkerPool<HelperWorkerApi>(helperWorker, workers - 1);
@@ -314,9 +320,9 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
     return schedule === 'auto' ? chooser.next() : schedule;
   }
 
-  return {
+  const parallel = closableFromDestroy({
     state, workers,
-    async execute(block, validity) {
+    async execute(block: DecodedBlock, validity: Uint8Array) {
       if (destroyed) throw new Error('executor: destroyed');
       if (busy) throw new Error('executor: one block at a time (await the previous execute)');
       checkInputs(block, validity);
@@ -338,5 +344,6 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
       destroyed = true;
       await pool.destroy();
     },
-  };
+  });
+  return parallel;
 }

@@ -149,7 +149,20 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   };
 }
 
-/** Races `work` against device loss, so a lost device rejects instead of hanging. */
+/**
+ * Node exits when nothing ref'd is left in its event loop, and a pending
+ * Dawn promise (mapAsync, a pipeline compile) holds nothing: a program whose
+ * only work in flight is on the GPU (its CPU workers idle, hence unref'd)
+ * would exit mid-await with code 0. This holds the process open until
+ * `work` settles.
+ */
+export function holdOpenWhile<T>(work: Promise<T>): Promise<T> {
+  if (!isNode) return work;
+  const timer = setInterval(() => {}, 2 ** 30);
+  return work.finally(() => clearInterval(timer));
+}
+
+/** Races `work` against device loss, so a lost device rejects instead of hanging (and Node stays up meanwhile). */
 export function raceDeviceLoss<T>(ctx: GpuContext, work: Promise<T>): Promise<T> {
-  return Promise.race([work, ctx.lost]);
+  return holdOpenWhile(Promise.race([work, ctx.lost]));
 }

@@ -1,7 +1,11 @@
 // Every compute kernel the library builds, for tools (bench:isa, the ISA
-// guard). Importing the library's entry point runs every module's
-// defineProgram, so a new kernel is listed without touching this file.
-import '../index.js';
+// guard). Importing each kernel module runs its defineProgram; the package's
+// entry point is no longer enough (it exports no kernel internals, and the
+// GPU host modules load on demand), so a module that defines a program is
+// listed here, and test/gpu-program.test.ts checks that every module calling
+// defineProgram is.
+import '../ed25519/gpu/kernel.js';
+import '../merkle/gpu.js';
 import { registeredPrograms, type KernelSource } from './program.js';
 
 /** Each registered program's WGSL with its default parameters, sorted by name. */

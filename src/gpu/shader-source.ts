@@ -1,6 +1,7 @@
-// WGSL lives in `shaders/`, one file per role. Node reads it from the package
-// (the same relative path from src/gpu and dist/gpu); a browser build gets the
-// file's URL from Vite, which rewrites `new URL(..., import.meta.url)`.
+// WGSL lives in `shaders/`, one file per role; programs (program.ts) put
+// files together. Node reads them from the package (the same relative path
+// from src/gpu and dist/gpu); a browser build gets the file's URL from Vite,
+// which rewrites `new URL(..., import.meta.url)`.
 
 const cache = new Map<string, Promise<string>>();
 

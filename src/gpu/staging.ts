@@ -218,7 +218,7 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
       return buf;
     },
     upload(role, data, minSize = 0, usage = 0) {
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // writePadded copies a shared one
       const buf = staging.buffer(role, Math.max(padTo4(bytes.length), minSize), usage);
       writePadded(device, buf, bytes);
       return buf;
@@ -274,7 +274,9 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
  * bytes, so a ragged tail goes zero-padded (the buffer must have room for it).
  */
 export function writePadded(device: GPUDevice, buffer: GPUBuffer, data: ArrayBufferView): void {
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  // writeBuffer accepts no SharedArrayBuffer-backed view: copy those into a plain buffer.
+  if (!(bytes.buffer instanceof ArrayBuffer)) bytes = bytes.slice();
   const whole = bytes.length & ~3;
   if (whole > 0) device.queue.writeBuffer(buffer, 0, bytes.buffer, bytes.byteOffset, whole);
   if (whole < bytes.length) {

@@ -9,7 +9,10 @@
 import { acquireGpu, type GpuContext } from '../gpu/device.js';
 import { createCpuMerkleEngine } from './cpu.js';
 import { createGpuMerkleEngine, type GpuMerkleOptions } from './gpu.js';
-import type { Leaves } from './reference.js';
+import { toColumnar, type Leaves } from './reference.js';
+import type { Columnar } from '../gpu/staging.js';
+import { DestroyedError, InvalidArgumentError, requireObject } from '../errors.js';
+import { closable } from '../lifecycle.js';
 
 export type MerkleBackend = 'auto' | 'webgpu' | 'cpu';
 
@@ -31,12 +34,21 @@ export interface MerkleHasher {
   root(leaves: Leaves): Promise<Uint8Array>;
   /** The audit path PATH(index, D[n]) of RFC 6962 §2.1.1, bottom up. */
   proof(leaves: Leaves, index: number): Promise<Uint8Array[]>;
+  /** With 'auto': why the CPU hashes (no adapter, a software adapter, pipelines that failed to build). */
+  readonly fallbackReason?: string;
+  /** Releases worker threads and GPU buffers (and a device the hasher acquired). Idempotent. */
+  close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /** @deprecated Use `close()`. */
   destroy(): Promise<void>;
 }
 
 export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promise<MerkleHasher> {
+  requireObject(opts, 'createMerkleHasher(options): options');
   const backend = opts.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') throw new RangeError(`backend must be auto|webgpu|cpu, got ${JSON.stringify(backend)}`);
+  let reason: string | undefined;
   if (backend !== 'cpu') {
     let ctx = opts.device;
     const owned = !ctx;
@@ -45,6 +57,7 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
         ctx = await acquireGpu();
       } catch (e) {
         if (backend === 'webgpu') throw e;
+        reason = `no GPU: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
       }
     }
     if (ctx && (backend === 'webgpu' || !ctx.report.isSoftware)) {
@@ -56,27 +69,51 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
         // Pipelines that fail to build: 'webgpu' fails, 'auto' falls back to the CPU.
         if (owned) gpu.destroy();
         if (backend === 'webgpu') throw e;
-        return createCpuHasher(opts.workers);
+        return createCpuHasher(opts.workers, `the WebGPU pipelines failed to build: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
       }
-      return {
+      return callTimeInputs({
         backend: 'webgpu',
         device: gpu,
         root: (leaves) => engine.root(leaves),
         proof: (leaves, index) => engine.proof(leaves, index),
-        async destroy() { engine.destroy(); if (owned) gpu.destroy(); },
-      };
+      }, () => { engine.destroy(); if (owned) gpu.destroy(); });
     }
+    if (ctx) reason = `the adapter (${ctx.report.description || ctx.report.vendor || 'unnamed'}) is a software implementation, slower than the CPU backend`;
     if (ctx && owned) ctx.destroy();
   }
-  return createCpuHasher(opts.workers);
+  return createCpuHasher(opts.workers, reason);
 }
 
-async function createCpuHasher(workers: number | undefined): Promise<MerkleHasher> {
+async function createCpuHasher(workers: number | undefined, fallbackReason: string | undefined): Promise<MerkleHasher> {
   const engine = await createCpuMerkleEngine({ workers });
-  return {
+  return callTimeInputs({
     backend: 'cpu',
+    ...(fallbackReason ? { fallbackReason } : {}),
     root: (leaves) => engine.root(leaves),
     proof: (leaves, index) => engine.proof(leaves, index),
-    destroy: () => engine.destroy(),
+  }, () => engine.destroy());
+}
+
+type HasherCore = Pick<MerkleHasher, 'backend' | 'device' | 'fallbackReason' | 'root' | 'proof'>;
+
+/**
+ * The same contract on both backends: leaves are read when root()/proof() is
+ * called (copied into fresh unshared buffers, so the caller may reuse its own
+ * at once and SharedArrayBuffer views are accepted), and a closed hasher
+ * throws DestroyedError.
+ */
+function callTimeInputs(inner: HasherCore, release: () => void | Promise<void>): MerkleHasher {
+  let closed = false;
+  const snapshot = (leaves: Leaves): Columnar => {
+    if (closed) throw new DestroyedError(`merkle hasher (${inner.backend}): used after close()`);
+    if (typeof leaves !== 'object' || leaves === null) throw new InvalidArgumentError(`merkle hasher: leaves must be an array of Uint8Array or {data, offsets}, got ${leaves === null ? 'null' : typeof leaves}`);
+    const col = toColumnar(leaves);
+    // toColumnar packs an array of leaves into a new buffer; columnar input is a view: copy it.
+    return Array.isArray(leaves) ? col : { data: col.data.slice(), offsets: col.offsets.slice() };
   };
+  return closable({
+    ...inner,
+    root: async (leaves: Leaves) => inner.root(snapshot(leaves)),
+    proof: async (leaves: Leaves, index: number) => inner.proof(snapshot(leaves), index),
+  }, () => { closed = true; return release(); });
 }

@@ -4,10 +4,12 @@
 // [0, size) and its hash depends on nothing else, so after an update (or an
 // append, whose new leaves are all touched) the changed nodes are exactly the
 // ancestors of touched leaves.
+import { DestroyedError } from '../errors.js';
 import { acquireGpu, type GpuContext } from '../gpu/device.js';
 import { planChunks } from '../gpu/staging.js';
 import { DIGEST_BYTES, LEAF_PREFIX_BYTE, createMerkleKernels, encodeHashItems, encodeLevelSteps, type MerkleKernels } from './gpu.js';
 import { EMPTY_ROOT, MerkleInputError } from './reference.js';
+import { closableFromDestroy } from '../lifecycle.js';
 import { leafHash48Words, nodeHashWords, paddedScratch, prefixedHashWords, wordsToBytes } from './sha256-words.js';
 
 export interface IncrementalMerkleTree {
@@ -22,6 +24,11 @@ export interface IncrementalMerkleTree {
   setLeaves(indices: Uint32Array, leaves: Uint8Array): Promise<void>;
   /** Equals merkleRoot() of all leaves, recomputed from scratch. */
   root(): Promise<Uint8Array>;
+  /** Releases the levels (GPU buffers, and a device the tree acquired). Idempotent. */
+  close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /** @deprecated Use `close()`; the same, synchronously. */
   destroy(): void;
 }
 
@@ -163,8 +170,8 @@ function dirtyParents(touched: Uint32Array, levels: number): Uint32Array[] {
 export async function createIncrementalMerkleTree(opts: IncrementalTreeOptions): Promise<IncrementalMerkleTree> {
   const { leafSize } = opts;
   if (!Number.isInteger(leafSize) || leafSize < 0) throw new MerkleInputError(`leafSize must be a non-negative integer, got ${leafSize}`);
-  if (opts.backend === 'cpu') return createCpuTree(leafSize);
-  if (opts.backend === 'webgpu') return createGpuTree(leafSize, opts.device);
+  if (opts.backend === 'cpu') return closableFromDestroy(createCpuTree(leafSize));
+  if (opts.backend === 'webgpu') return closableFromDestroy(await createGpuTree(leafSize, opts.device));
   throw new MerkleInputError(`backend must be 'webgpu' or 'cpu', got ${JSON.stringify(opts.backend)}`);
 }
 
@@ -193,7 +200,7 @@ const DIGEST_WORDS = DIGEST_BYTES / 4;
  * root): ≤ 11%, for a worker per tree, async teardown behind a sync
  * destroy(), and cross-origin isolation in a browser.
  */
-function createCpuTree(leafSize: number): IncrementalMerkleTree {
+function createCpuTree(leafSize: number): Omit<IncrementalMerkleTree, 'close' | typeof Symbol.asyncDispose> {
   let levels: Int32Array[] = [];
   let size = 0;
   let destroyed = false;
@@ -213,7 +220,7 @@ function createCpuTree(leafSize: number): IncrementalMerkleTree {
     get size() { return size; },
     backend: 'cpu',
     async setLeaves(indices, leaves) {
-      if (destroyed) throw new Error('incremental tree: used after destroy()');
+      if (destroyed) throw new DestroyedError('incremental tree: used after destroy()');
       const { newSize, list } = checkCpuUpdate(size, leafSize, indices, leaves);
       const counts = levelCounts(newSize);
       grow(counts);
@@ -249,7 +256,7 @@ function createCpuTree(leafSize: number): IncrementalMerkleTree {
       size = newSize;
     },
     async root() {
-      if (destroyed) throw new Error('incremental tree: used after destroy()');
+      if (destroyed) throw new DestroyedError('incremental tree: used after destroy()');
       if (size === 0) return EMPTY_ROOT.slice();
       return wordsToBytes(levels[levelCounts(size).length - 1], 0);
     },
@@ -303,7 +310,7 @@ function checkCpuUpdate(size: number, leafSize: number, indices: Uint32Array, le
   return { newSize: grownSize(size, sorted.subarray(0, u)), list: sorted.subarray(0, u) };
 }
 
-async function createGpuTree(leafSize: number, device?: GpuContext): Promise<IncrementalMerkleTree> {
+async function createGpuTree(leafSize: number, device?: GpuContext): Promise<Omit<IncrementalMerkleTree, 'close' | typeof Symbol.asyncDispose>> {
   const ctx = device ?? await acquireGpu();
   const owned = !device;
   let k: MerkleKernels;
@@ -405,7 +412,7 @@ async function createGpuTree(leafSize: number, device?: GpuContext): Promise<Inc
   }
 
   const check = () => {
-    if (destroyed) throw new Error('incremental tree: used after destroy()');
+    if (destroyed) throw new DestroyedError('incremental tree: used after destroy()');
     if (broken) throw broken;
   };
 

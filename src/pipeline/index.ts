@@ -1,5 +1,7 @@
 // The pre-execution pipeline: public surface.
-export { createPipeline, DEFAULT_MAX_BLOCKS_IN_FLIGHT, BlockFailedError, PipelineClosedError } from './pipeline.js';
+export {
+  createPipeline, DEFAULT_MAX_BLOCKS_IN_FLIGHT, BlockFailedError, BlockWithdrawnError, PipelineBusyError, PipelineClosedError,
+} from './pipeline.js';
 export type {
   Pipeline, PipelineOptions, PipelineBackends, Backend as PipelineBackend, SignatureVerifier, StateTree, BlockResult, StageTimings,
 } from './pipeline.js';

@@ -19,13 +19,20 @@ import type { BlockRecords } from '../tx/v1/index.js';
 import type { GenesisAccount } from '../state/genesis.js';
 import { stateFromGenesis } from '../state/genesis.js';
 import { ACCOUNT_BYTES } from '../state/account-state.js';
-import { decodeBlock, validityFromVerdicts, type DecodedBlock } from '../exec/decode.js';
+import { assertBlockRecords, decodeBlock, validityFromVerdicts, type DecodedBlock } from '../exec/decode.js';
 import { createExecutor, type BlockExecution, type Executor } from '../exec/executor.js';
 import { DEFAULT_RULES } from '../ed25519/verifier.js';
 import { createBlockScheduler, type BlockResult } from './schedule.js';
+import { InvalidArgumentError, requireObject } from '../errors.js';
 
 export type { BlockResult, StageTimings } from './schedule.js';
-export { BlockFailedError, PipelineClosedError } from './schedule.js';
+export { BlockFailedError, BlockWithdrawnError, PipelineClosedError } from './schedule.js';
+import { PipelineClosedError } from './schedule.js';
+
+/** A second process() while one is running on the same pipeline. */
+export class PipelineBusyError extends Error {
+  override name = 'PipelineBusyError';
+}
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
 
@@ -73,6 +80,8 @@ export interface PipelineBackends {
   stateRoot: 'webgpu' | 'cpu';
   /** Threads sharing execution (1 = sequential executor). */
   executeWorkers: number;
+  /** With backend 'auto' and signatures on the CPU: why (no adapter, a software adapter, a GPU never faster). */
+  fallbackReason?: string;
   adapter?: AdapterReport;
 }
 
@@ -85,8 +94,23 @@ export interface Pipeline {
   submit(records: BlockRecords): Promise<BlockResult>;
   /** Resolves when a block submitted now would enter without waiting. */
   ready(): Promise<void>;
-  /** Applies blocks from any (async) source in order, pulling the next only when a slot is free. */
+  /**
+   * Applies blocks from any (async) source in order, pulling the next only
+   * when a slot is free. Nothing applied is lost:
+   * - the source throws: the results of the blocks it gave are yielded, then its error is thrown;
+   * - a block fails: the results before it are yielded, then its error (later blocks are not applied);
+   * - the consumer leaves early (break/return/throw): pulled blocks that have
+   *   not begun executing are withdrawn (never applied; the state root stays
+   *   consistent with what was delivered); the at most two already executing
+   *   complete and their results are kept for `takeUndelivered()`;
+   * - close() while it runs: blocks already submitted apply and are yielded,
+   *   then PipelineClosedError; nothing more is pulled.
+   * One process() at a time: a second concurrent one throws PipelineBusyError
+   * at its first next(). (submit() may be called meanwhile: blocks apply in call order.)
+   */
   process(blocks: Iterable<BlockRecords> | AsyncIterable<BlockRecords>): AsyncGenerator<BlockResult>;
+  /** Results of blocks process() applied after its consumer left early, oldest first; taking them empties the list. */
+  takeUndelivered(): BlockResult[];
   /** The signature stage alone: one byte per item, 1 = valid under the pipeline's rule set. */
   verify(batch: SignatureBatch): Promise<Uint8Array>;
   /** State root after the last submitted block (after genesis if none). */
@@ -108,6 +132,10 @@ interface Executed {
 }
 
 export async function createPipeline(options: PipelineOptions): Promise<Pipeline> {
+  requireObject(options, 'createPipeline(options): options');
+  if (!Array.isArray(options.genesis)) {
+    throw new InvalidArgumentError(`createPipeline(options): options.genesis must be an array of accounts (parseGenesis of a genesis file), got ${options.genesis === null ? 'null' : typeof options.genesis}`);
+  }
   const rules = options.rules ?? DEFAULT_RULES;
   const checkBackend = (name: string, b: Backend): Backend => {
     if (b !== 'auto' && b !== 'webgpu' && b !== 'cpu') throw new RangeError(`${name} must be auto|webgpu|cpu, got ${JSON.stringify(b)}`);
@@ -135,6 +163,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     // Dawn keeps a core busy while a device lives, and here every core verifies.
     let device = options.device;
     let ownedDevice: GpuContext | undefined;
+    let noGpu: string | undefined;
     const verifierMayUseGpu = !options.verifier && verifyBackend !== 'cpu';
     if (!device && (verifierMayUseGpu || rootBackend === 'webgpu')) {
       const { acquireGpu } = await import('../gpu/device.js');
@@ -145,6 +174,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       } catch (e) {
         // Named explicitly, a missing GPU is the caller's error; 'auto' falls back to the CPU.
         if (verifyBackend === 'webgpu' || rootBackend === 'webgpu') throw e;
+        noGpu = `no GPU: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
       }
     }
 
@@ -220,28 +250,66 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       executeWorkers: executor.workers,
       ...(adapter ? { adapter } : {}),
     };
+    const fallbackReason = verifyBackend === 'auto' && verifier.backend === 'cpu'
+      ? (noGpu ?? (verifier as { fallbackReason?: string }).fallbackReason) : undefined;
+    if (fallbackReason) backends.fallbackReason = fallbackReason;
     let closing: Promise<void> | undefined;
+    let processing = false;
+    const undelivered: BlockResult[] = [];
 
     return {
-      submit: (records) => scheduler.submit(records),
+      submit(records) {
+        // A block that is not one is refused here, before it enters: it must not break the pipeline.
+        try { assertBlockRecords(records, 'pipeline.submit'); } catch (e) { return Promise.reject(e); }
+        return scheduler.submit(records);
+      },
       ready: () => scheduler.ready(),
       async *process(blocks) {
+        // One process() at a time: two would interleave their blocks in one state.
+        if (processing) throw new PipelineBusyError('process() is already running on this pipeline; wait for it to finish (or use submit(), which orders blocks explicitly)');
+        if (closing) throw new PipelineClosedError('the pipeline is closed');
+        processing = true;
         // Results come out in order; at most maxBlocksInFlight are pending.
-        const pending: Promise<BlockResult>[] = [];
+        const pending: Array<{ index: number; result: Promise<BlockResult> }> = [];
+        const take = async (): Promise<BlockResult> => pending.shift()!.result;
         try {
-          for await (const block of blocks as AsyncIterable<BlockRecords>) {
-            while (pending.length >= maxBlocksInFlight) yield await pending.shift()!;
-            await scheduler.ready();
-            const p = scheduler.submit(block);
-            p.catch(() => undefined); // observed in order below
-            pending.push(p);
+          let stopped: unknown;
+          let stop = false;
+          try {
+            for await (const block of blocks as AsyncIterable<BlockRecords>) {
+              while (pending.length >= maxBlocksInFlight) yield await take();
+              await scheduler.ready();
+              if (closing) throw new PipelineClosedError('the pipeline was closed while process() was running: blocks after the ones delivered were not applied');
+              assertBlockRecords(block, 'pipeline.process');
+              const index = scheduler.nextIndex;
+              const result = scheduler.submit(block);
+              result.catch(() => undefined); // observed in order below
+              pending.push({ index, result });
+            }
+          } catch (e) {
+            // The source threw (or the pipeline closed): what was submitted is
+            // applied, so its results are delivered first, then the error.
+            stopped = e;
+            stop = true;
           }
-          while (pending.length > 0) yield await pending.shift()!;
+          while (pending.length > 0) yield await take();
+          if (stop) throw stopped;
         } finally {
-          // A consumer that stops early still lets submitted blocks finish.
-          await Promise.allSettled(pending);
+          // Here with blocks pending only when the consumer left early (break,
+          // return, a throw in its loop body) or a block failed: blocks not yet
+          // executing are withdrawn (never applied); those already executing
+          // complete, and their results wait in takeUndelivered().
+          if (pending.length > 0) {
+            scheduler.withdraw(pending.map((p) => p.index));
+            for (const s of await Promise.allSettled(pending.map((p) => p.result))) {
+              if (s.status === 'fulfilled') undelivered.push(s.value);
+            }
+            pending.length = 0;
+          }
+          processing = false;
         }
       },
+      takeUndelivered: () => undelivered.splice(0),
       verify: (batch) => withDeviceLoss(v.verify(batch)),
       stateRoot: () => scheduler.lastRoot(),
       backends,

@@ -8,6 +8,8 @@
 // block fails too, naming the first failure, rather than applying to a state
 // that misses a block.
 
+import { DestroyedError } from '../errors.js';
+
 /** What one block's stages compute; the pipeline wires real modules in here (and tests wire fakes). */
 export interface PipelineStages<Records, Decoded, Executed> {
   decode(records: Records): Decoded;
@@ -45,12 +47,18 @@ export interface BlockResult {
   spans: StageSpans;
 }
 
-export class PipelineClosedError extends Error {
+/** Used after close(): a DestroyedError, as every backend throws after destroy(). */
+export class PipelineClosedError extends DestroyedError {
   override name = 'PipelineClosedError';
 }
 
 export class BlockFailedError extends Error {
   override name = 'BlockFailedError';
+}
+
+/** A block withdrawn before it began executing (its consumer left): it was never applied. */
+export class BlockWithdrawnError extends Error {
+  override name = 'BlockWithdrawnError';
 }
 
 export interface BlockScheduler<Records> {
@@ -62,6 +70,15 @@ export interface BlockScheduler<Records> {
   lastRoot(): Promise<Uint8Array>;
   /** Refuses new blocks, then waits for those in flight to settle. */
   drain(): Promise<void>;
+  /** Index the next submitted block gets. */
+  readonly nextIndex: number;
+  /**
+   * Blocks `indices` that have not begun executing are never applied: their
+   * submit promises reject with BlockWithdrawnError, and the blocks after them
+   * apply to the state without them (a withdrawn block is not a failure).
+   * Returns how many were withdrawn; the others complete as usual.
+   */
+  withdraw(indices: Iterable<number>): number;
 }
 
 const now = (): number => performance.now();
@@ -84,6 +101,9 @@ export function createBlockScheduler<Records, Decoded, Executed>(
   let commitTail: Promise<unknown> = Promise.resolve();
   let lastRoot: Promise<Uint8Array> = Promise.resolve(opts.initialRoot);
   const settled = new Set<Promise<unknown>>();
+  // Blocks that have not begun executing yet (withdrawable), and those withdrawn.
+  const notStarted = new Set<number>();
+  const withdrawn = new Set<number>();
 
   const acquire = (): Promise<void> => {
     if (inFlight < max && waiting.length === 0) {
@@ -110,6 +130,7 @@ export function createBlockScheduler<Records, Decoded, Executed>(
   const submit = (records: Records): Promise<BlockResult> => {
     if (closed) return Promise.reject(new PipelineClosedError('the pipeline is closed'));
     const index = nextIndex++;
+    notStarted.add(index);
     const timings: StageTimings = { decodeMs: 0, verifyMs: 0, executeMs: 0, stateRootMs: 0 };
     const spans: StageSpans = { decode: [0, 0], verify: [0, 0], execute: [0, 0], stateRoot: [0, 0] };
     const entered = acquire();
@@ -137,9 +158,12 @@ export function createBlockScheduler<Records, Decoded, Executed>(
     verdicts.catch(() => undefined);
     // Execution waits for the previous block's execution, whatever became of it.
     const executed = executeTail.then(async () => {
+      if (withdrawn.has(index)) throw new BlockWithdrawnError(`block ${index} withdrawn before it was applied`);
       const [d, v] = await Promise.all([decoded, verdicts]);
       const early = failedBefore(index);
       if (early) throw early;
+      if (withdrawn.has(index)) throw new BlockWithdrawnError(`block ${index} withdrawn before it was applied`);
+      notStarted.delete(index);
       const t0 = now();
       const e = await stages.execute(d, v);
       const t1 = now();
@@ -147,7 +171,9 @@ export function createBlockScheduler<Records, Decoded, Executed>(
       spans.execute = [t0, t1];
       return { d, v, e };
     });
-    executeTail = executed.catch((error) => recordFailure(index, error));
+    executed.catch(() => notStarted.delete(index));
+    // A withdrawn block leaves the state as it was: the blocks after it are not failed.
+    executeTail = executed.catch((error) => { if (!(error instanceof BlockWithdrawnError)) recordFailure(index, error); });
     const committed = commitTail.then(async () => {
       const { d, v, e } = await executed;
       const early = failedBefore(index);
@@ -160,8 +186,10 @@ export function createBlockScheduler<Records, Decoded, Executed>(
       const { validity, receipts } = stages.outcome(d, v, e);
       return { index, validity, receipts, stateRoot, timings, spans } satisfies BlockResult;
     });
-    commitTail = committed.catch((error) => recordFailure(index, error));
-    lastRoot = committed.then((r) => r.stateRoot);
+    commitTail = committed.catch((error) => { if (!(error instanceof BlockWithdrawnError)) recordFailure(index, error); });
+    // A withdrawn block's root is the root before it.
+    const rootBefore = lastRoot;
+    lastRoot = committed.then((r) => r.stateRoot, (e) => { if (e instanceof BlockWithdrawnError) return rootBefore; throw e; });
     lastRoot.catch(() => { /* reported through submit's promise */ });
     // The slot frees when the block has left the pipeline, done or failed.
     const done = entered.then(() => committed).finally(release);
@@ -179,6 +207,14 @@ export function createBlockScheduler<Records, Decoded, Executed>(
       return new Promise((resolve) => readyWaiters.push(resolve));
     },
     lastRoot: () => lastRoot,
+    get nextIndex() { return nextIndex; },
+    withdraw(indices) {
+      let n = 0;
+      for (const i of indices) {
+        if (notStarted.has(i) && !withdrawn.has(i)) { withdrawn.add(i); n++; }
+      }
+      return n;
+    },
     async drain() {
       closed = true;
       await Promise.all([...settled]);

@@ -2,6 +2,7 @@
 // Node, Web Workers in a browser. comlink carries setup and control calls
 // only; bulk data goes through SharedArrayBuffer or transferred buffers.
 import * as Comlink from 'comlink';
+import { availableCores, checkWorkerCount } from '../limits.js';
 
 export type Remote<T> = Comlink.Remote<T>;
 
@@ -17,12 +18,8 @@ const inNode = typeof process !== 'undefined' && !!process.versions?.node
   && typeof (globalThis as { window?: unknown }).window === 'undefined';
 
 /** Cores to use when the caller says nothing: every core. */
-export async function defaultWorkerCount(): Promise<number> {
-  if (inNode) {
-    const os = await import('node:os');
-    return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-  }
-  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4);
+export function defaultWorkerCount(): Promise<number> {
+  return availableCores();
 }
 
 /**
@@ -67,14 +64,18 @@ interface Refable {
  * that forgets to close a verifier, hasher or pipeline still exits. Every
  * comlink request carries an `id` that its answer repeats.
  */
-function refWhileBusy(endpoint: Comlink.Endpoint, worker: Refable): Comlink.Endpoint {
+function refWhileBusy(endpoint: Comlink.Endpoint, worker: Refable): { endpoint: Comlink.Endpoint; hold(): void } {
   const pending = new Set<string>();
+  let held = false;
   worker.unref();
   worker.on('message', (data) => {
     const id = (data as { id?: unknown } | null)?.id;
-    if (typeof id === 'string' && pending.delete(id) && pending.size === 0) worker.unref();
+    if (typeof id === 'string' && pending.delete(id) && pending.size === 0 && !held) worker.unref();
   });
-  return {
+  // While terminating: an answer arriving then (comlink's release) must not
+  // unref the worker, or the process could exit with terminate() pending.
+  const hold = () => { held = true; worker.ref(); };
+  const wrapped: Comlink.Endpoint = {
     ...endpoint,
     postMessage(message: unknown, transfer?: Transferable[]) {
       const id = (message as { id?: unknown } | null)?.id;
@@ -85,11 +86,14 @@ function refWhileBusy(endpoint: Comlink.Endpoint, worker: Refable): Comlink.Endp
       endpoint.postMessage(message, transfer);
     },
   };
+  return { endpoint: wrapped, hold };
 }
 
 /** Starts `size` workers running `module` (a WorkerModule, or a module URL), which must call `exposeWorkerApi`. */
 export async function createWorkerPool<T>(module: WorkerModule | URL, size: number): Promise<WorkerPool<T>> {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker count must be a positive integer, got ${size}`);
+  // Before any worker starts: each is an isolate of tens of MB (src/limits.ts).
+  await checkWorkerCount(size);
   const ends: Array<() => Promise<void>> = [];
   const workers: Remote<T>[] = [];
   if (inNode) {
@@ -104,9 +108,12 @@ export async function createWorkerPool<T>(module: WorkerModule | URL, size: numb
       const worker = fromSource ? new Worker(bootstrap, { eval: true }) : new Worker(moduleUrl);
       const failed = new Promise<never>((_, reject) => worker.once('error', reject));
       failed.catch(() => { /* surfaced by the ready() race below */ });
-      const remote = Comlink.wrap<T>(refWhileBusy(nodeEndpoint(worker), worker));
+      const refs = refWhileBusy(nodeEndpoint(worker), worker);
+      const remote = Comlink.wrap<T>(refs.endpoint);
       workers.push(remote);
-      ends.push(async () => { remote[Comlink.releaseProxy](); await worker.terminate(); });
+      // Held (ref'd, and kept so by late answers) until it has exited: else the
+      // process could end (exit 13) with terminate() still pending.
+      ends.push(async () => { refs.hold(); remote[Comlink.releaseProxy](); await worker.terminate(); });
       await Promise.race([(remote as unknown as { ready(): Promise<void> }).ready(), failed]);
     }
   } else {

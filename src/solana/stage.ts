@@ -6,7 +6,9 @@
 // prepareSolanaPackets (decode, dedup, locks), packSolanaSignatures (the one
 // signature batch), finishSolanaPackets (fold verdicts, batches).
 import { type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
-import { createVerifier, type BackendChoice, type Verifier } from '../ed25519/verifier.js';
+import type { GpuContext } from '../gpu/device.js';
+import { createVerifier, type BackendChoice, type Verifier, type VerifierOptions } from '../ed25519/verifier.js';
+import { DestroyedError, requireObject } from '../errors.js';
 import { conflictLevels, cutBatches } from '../tx/solana/batches.js';
 import {
   decodeDetail, DECODE_OK, E_NOT_BASE64, F_KEY_COUNT, F_KEYS_OFF, F_MSG_OFF, F_SIG_COUNT, F_SIG_OFF, FIRST_SANITIZE_CODE,
@@ -14,6 +16,15 @@ import {
 } from '../tx/solana/decode.js';
 import { markDuplicatePackets } from '../tx/solana/dedup.js';
 import { AccountLockResolver, LOCKS_ACCOUNT_LOCKS, LOCKS_OK, type LookupTablesInput } from '../tx/solana/locks.js';
+
+// Module-level copies of imports used per packet (see src/tx/solana/locks.ts).
+const scan = scanSolanaTransaction;
+const KEY_COUNT = F_KEY_COUNT;
+const KEYS_OFF = F_KEYS_OFF;
+const MSG_OFF = F_MSG_OFF;
+const SIG_COUNT = F_SIG_COUNT;
+const SIG_OFF = F_SIG_OFF;
+const FIELDS = LAYOUT_FIELDS;
 
 export type SolanaReason = 'malformed' | 'sanitize' | 'duplicate' | 'bad_signature' | 'address_lookup' | 'account_locks';
 
@@ -40,6 +51,10 @@ export interface SolanaStageOptions {
   batchSize?: number;
   /** CPU verification threads; default every core. */
   workers?: number;
+  /** A GPU to verify on instead of acquiring one; the caller keeps ownership. */
+  device?: GpuContext;
+  /** Called while the GPU kernels compile (see createVerifier). */
+  onCompileProgress?: VerifierOptions['onCompileProgress'];
 }
 
 export interface SolanaStageTimings {
@@ -74,6 +89,8 @@ export interface SolanaStage {
   readonly batchSize: number;
   /** The verifier's GPU adapter, when one was considered (benchmarks report it). */
   readonly adapter?: Verifier['adapter'];
+  /** With backend 'auto' on the CPU: why the GPU is not used. */
+  readonly fallbackReason?: string;
   /** One packet per line; null stands for a line that could not be read (not base64): it is `malformed`. */
   process(packets: readonly (Uint8Array | null)[]): Promise<SolanaStageResult>;
   close(): Promise<void>;
@@ -109,14 +126,14 @@ export interface PreparedSolanaPackets {
 export function prepareSolanaPackets(packets: readonly (Uint8Array | null)[], context?: AccountLockResolver | LookupTablesInput): PreparedSolanaPackets {
   const resolver = context instanceof AccountLockResolver ? context : new AccountLockResolver(context);
   const n = packets.length;
-  const layout = new Int32Array(n * LAYOUT_FIELDS);
+  const layout = new Int32Array(n * FIELDS);
   const reasons = new Uint8Array(n);
   const decodeCodes = new Int32Array(n);
 
   let t = performance.now();
   for (let line = 0; line < n; line++) {
     const p = packets[line];
-    const code = p ? scanSolanaTransaction(p, layout, line * LAYOUT_FIELDS) : E_NOT_BASE64;
+    const code = p ? scan(p, layout, line * FIELDS) : E_NOT_BASE64;
     if (code !== DECODE_OK) {
       decodeCodes[line] = code;
       reasons[line] = code >= FIRST_SANITIZE_CODE ? REASON_SANITIZE : REASON_MALFORMED;
@@ -136,8 +153,8 @@ export function prepareSolanaPackets(packets: readonly (Uint8Array | null)[], co
   for (let line = 0; line < n; line++) {
     lockStart[line] = resolver.length;
     if (reasons[line] !== REASON_NONE) continue;
-    const base = line * LAYOUT_FIELDS;
-    signatures += layout[base + F_SIG_COUNT];
+    const base = line * FIELDS;
+    signatures += layout[base + SIG_COUNT];
     const r = resolver.resolve(packets[line]!, layout, base);
     if (r !== LOCKS_OK) lockReasons[line] = r === LOCKS_ACCOUNT_LOCKS ? REASON_ACCOUNT_LOCKS : REASON_ADDRESS_LOOKUP;
   }
@@ -159,8 +176,8 @@ export function packSolanaSignatures(prepared: PreparedSolanaPackets): Signature
   let total = 0;
   for (let line = 0; line < packets.length; line++) {
     if (reasons[line] !== REASON_NONE) continue;
-    const base = line * LAYOUT_FIELDS;
-    total += layout[base + F_SIG_COUNT] * (packets[line]!.length - layout[base + F_MSG_OFF]);
+    const base = line * FIELDS;
+    total += layout[base + SIG_COUNT] * (packets[line]!.length - layout[base + MSG_OFF]);
   }
   const publicKeys = new Uint8Array(32 * count);
   const signatures = new Uint8Array(64 * count);
@@ -171,13 +188,13 @@ export function packSolanaSignatures(prepared: PreparedSolanaPackets): Signature
   for (let line = 0; line < packets.length; line++) {
     if (reasons[line] !== REASON_NONE) continue;
     const p = packets[line]!;
-    const base = line * LAYOUT_FIELDS;
-    const sigOff = layout[base + F_SIG_OFF];
-    const keysOff = layout[base + F_KEYS_OFF];
-    const msgOff = layout[base + F_MSG_OFF];
+    const base = line * FIELDS;
+    const sigOff = layout[base + SIG_OFF];
+    const keysOff = layout[base + KEYS_OFF];
+    const msgOff = layout[base + MSG_OFF];
     const msgLen = p.length - msgOff;
     const first = at;
-    for (let s = 0; s < layout[base + F_SIG_COUNT]; s++, item++) {
+    for (let s = 0; s < layout[base + SIG_COUNT]; s++, item++) {
       copy(p, sigOff + 64 * s, signatures, 64 * item, 64);
       copy(p, keysOff + 32 * s, publicKeys, 32 * item, 32);
       if (s === 0) messages.set(p.subarray(msgOff), at);
@@ -211,7 +228,7 @@ export function finishSolanaPackets(prepared: PreparedSolanaPackets, signatureVa
   for (let line = 0; line < n; line++) {
     if (final[line] !== REASON_NONE) continue;
     let ok = true;
-    for (let s = layout[line * LAYOUT_FIELDS + F_SIG_COUNT]; s > 0; s--) if (signatureValid[item++] !== 1) ok = false;
+    for (let s = layout[line * FIELDS + SIG_COUNT]; s > 0; s--) if (signatureValid[item++] !== 1) ok = false;
     if (!ok) final[line] = REASON_BAD_SIGNATURE;
     else if (lockReasons[line] !== REASON_NONE) final[line] = lockReasons[line];
     else {
@@ -237,12 +254,13 @@ const LINE_DETAILS: Record<number, string> = {
 };
 
 export async function createSolanaStage(options: SolanaStageOptions = {}): Promise<SolanaStage> {
+  requireObject(options, 'createSolanaStage(options): options');
   const rules = options.rules ?? 'solana';
   const batchSize = options.batchSize ?? DEFAULT_SOLANA_BATCH_SIZE;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a whole number >= 1, got ${batchSize}`);
   // Tables first: a bad table fails before any worker or GPU is started.
   const resolver = new AccountLockResolver(options.lookupTables);
-  const verifier = await createVerifier({ rules, backend: options.backend ?? 'auto', workers: options.workers });
+  const verifier = await createVerifier({ rules, backend: options.backend ?? 'auto', workers: options.workers, device: options.device, onCompileProgress: options.onCompileProgress });
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -270,8 +288,9 @@ export async function createSolanaStage(options: SolanaStageOptions = {}): Promi
     rules,
     batchSize,
     ...(verifier.adapter ? { adapter: verifier.adapter } : {}),
+    ...(verifier.fallbackReason ? { fallbackReason: verifier.fallbackReason } : {}),
     process(packets) {
-      if (closed) return Promise.reject(new Error('the Solana stage is closed'));
+      if (closed) return Promise.reject(new DestroyedError('the Solana stage: used after close()'));
       // One call at a time: the lock resolver's key table is shared between calls.
       const result = queue.then(() => run(packets));
       queue = result.catch(() => undefined);

@@ -12,13 +12,16 @@ import { createServer, type ViteDevServer } from 'vite';
 
 export const CHROMIUM = process.env.PREEXEC_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Flags for headless WebGPU; set PREEXEC_HARDWARE_GPU to drop the SwiftShader pin on a GPU host. */
-export function chromiumArgs(): string[] {
+/**
+ * Flags for headless WebGPU (playwright adds --user-data-dir itself). `software`
+ * pins SwiftShader; by default it is on unless PREEXEC_HARDWARE_GPU is set (a GPU host).
+ */
+export function chromiumArgs(software = !process.env.PREEXEC_HARDWARE_GPU): string[] {
   const args = [
     '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan',
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
   ];
-  if (!process.env.PREEXEC_HARDWARE_GPU) args.push('--use-webgpu-adapter=swiftshader');
+  if (software) args.push('--use-webgpu-adapter=swiftshader');
   return args;
 }
 

@@ -143,3 +143,18 @@ export function libraryExamples(markdown: string): CodeBlock[] {
     return (words[0] === 'ts' || words[0] === 'typescript') && !words.includes('fragment');
   });
 }
+
+/**
+ * A user's project as `tsc --init` of TypeScript 5.9 writes it (strict and
+ * the rest), without skipLibCheck; target es2022 because Node 20 cannot parse
+ * `await using` (TypeScript lowers it). Sources in src/, output in out/.
+ */
+export const USER_TSCONFIG = {
+  compilerOptions: {
+    module: 'nodenext', target: 'es2022', types: ['node'], strict: true,
+    noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true,
+    verbatimModuleSyntax: true, isolatedModules: true, noUncheckedSideEffectImports: true,
+    moduleDetection: 'force', skipLibCheck: false, outDir: 'out', rootDir: 'src',
+  },
+  include: ['src'],
+};

@@ -1,5 +1,6 @@
 // Test oracles shared by test/exec*.test.ts and test/run*.test.ts: SPEC §5
 // read literally (BigInt, a Map) and an RFC 6962 root over node:crypto.
+import { closableFromDestroy } from '../../src/lifecycle.js';
 import { createHash } from 'node:crypto';
 import type { GenesisAccount } from '../../src/state/genesis.js';
 import type { IncrementalMerkleTree } from '../../src/merkle/incremental.js';
@@ -71,10 +72,10 @@ export function oracleRoot(leaves: Uint8Array, leafSize: number): Uint8Array {
 /** A deliberately naive incremental tree (keeps leaves, recomputes the root): checks the state-root wiring. */
 export function naiveTree(leafSize: number): IncrementalMerkleTree {
   let leaves = new Uint8Array(0);
-  return {
+  const tree = closableFromDestroy({
     get size() { return leaves.length / leafSize; },
-    backend: 'cpu',
-    async setLeaves(indices, data) {
+    backend: 'cpu' as const,
+    async setLeaves(indices: Uint32Array, data: Uint8Array) {
       let size = leaves.length / leafSize;
       for (const i of indices) size = Math.max(size, i + 1);
       if (size * leafSize > leaves.length) { const g = new Uint8Array(size * leafSize); g.set(leaves); leaves = g; }
@@ -82,6 +83,7 @@ export function naiveTree(leafSize: number): IncrementalMerkleTree {
     },
     async root() { return oracleRoot(leaves, leafSize); },
     destroy() { leaves = new Uint8Array(0); },
-  };
+  });
+  return tree;
 }
 

@@ -2,7 +2,9 @@
 // given (no checks), so adversarial packets are as easy to make as good ones,
 // and signing with @noble/curves.
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { encodeCompactU16 } from '../../src/tx/solana/compact-u16.js';
+import { LOW_ORDER_ENCODINGS, NON_CANONICAL_ENCODINGS } from './ed25519-cases.js';
 
 export interface RawInstruction {
   programIdIndex: number;
@@ -31,7 +33,28 @@ const concat = (parts: Uint8Array[]): Uint8Array => {
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
 };
-const u16 = encodeCompactU16;
+let u16 = encodeCompactU16;
+
+/**
+ * Encodes with the `index`-th compact-u16 written over-long (one more byte
+ * than needed, the last one zero): `run` builds the packet.
+ */
+export function withOverlongCompactU16<T>(index: number, run: () => T): { value: T; count: number } {
+  let seen = 0;
+  u16 = (v: number) => {
+    const canonical = encodeCompactU16(v);
+    if (seen++ !== index) return canonical;
+    const longer = new Uint8Array(canonical.length + 1);
+    longer.set(canonical);
+    longer[canonical.length - 1] |= 0x80;
+    return longer;
+  };
+  try {
+    return { value: run(), count: seen };
+  } finally {
+    u16 = encodeCompactU16;
+  }
+}
 
 export function encodeRawMessage(m: RawMessage): Uint8Array {
   const parts: Uint8Array[] = [];
@@ -93,4 +116,50 @@ export function signedTransaction(opts: {
     lookups: opts.lookups,
   });
   return encodeRawTransaction(pairs.map((p) => ed25519.sign(message, p.secretKey)), message);
+}
+
+/**
+ * A legacy transaction whose only signer is `key` (any 32 bytes that
+ * decompress, e.g. a small-order encoding), signed with R = [r]B, S = r for
+ * the first nonce r > `seed` that makes [k]A the identity: then
+ * [S]B − [k]A = R, which ref10 and zip215 accept. A key of large order gets
+ * an all-zero signature (no nonce would do).
+ */
+export function lowOrderSignedTransaction(key: Uint8Array, seed: number): Uint8Array {
+  const message = encodeRawMessage({
+    header: [1, 0, 1], keys: [key, testAddress(4242)],
+    instructions: [{ programIdIndex: 1, accounts: [0], data: Uint8Array.of(seed & 0xff) }],
+  });
+  let A: InstanceType<typeof ed25519.Point> | undefined;
+  try { A = ed25519.Point.fromBytes(key, true); } catch { A = undefined; }
+  if (A && !A.isSmallOrder()) A = undefined;
+  let signature: Uint8Array = new Uint8Array(64);
+  for (let r = BigInt(seed) + 1n; A; r++) {
+    const R = ed25519.Point.BASE.multiply(r).toBytes();
+    const k = leToBig(sha512(concat([R, key, message]))) % ED25519_L;
+    if (k !== 0n && !A.multiplyUnsafe(k).is0()) continue;
+    signature = concat([R, Uint8Array.from({ length: 32 }, (_, i) => Number((r >> BigInt(8 * i)) & 0xffn))]);
+    break;
+  }
+  return encodeRawTransaction([signature], message);
+}
+
+const ED25519_L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const leToBig = (b: Uint8Array) => b.reduceRight((acc, x) => (acc << 8n) + BigInt(x), 0n);
+
+/**
+ * Packets whose signer keys are the edge cases of the rule sets: every
+ * small-order encoding (canonical or not) with a signature ref10 accepts,
+ * every non-canonical encoding, and a few ordinary signed transfers, one of
+ * them with a broken signature.
+ */
+export function signerKeyEdgePackets(): Uint8Array[] {
+  const out = [...LOW_ORDER_ENCODINGS, ...NON_CANONICAL_ENCODINGS].map((key, i) => lowOrderSignedTransaction(key, 1000 * i));
+  for (let i = 0; i < 3; i++) {
+    out.push(signedTransaction({ signers: [300 + i, 400 + i], others: [testAddress(i), new Uint8Array(32)], readonlyUnsigned: 1, instructions: [{ programIdIndex: 3, accounts: [0, 2] }] }));
+  }
+  const broken = out[out.length - 1].slice();
+  broken[1 + 64 + 40] ^= 0x10; // the second signature's S
+  out.push(broken);
+  return out;
 }

@@ -3,15 +3,15 @@
 // goes to every worker as one job (see job.ts); results come back in input
 // order, one byte per item, or the whole call fails.
 import * as Comlink from 'comlink';
-import { RULE_SETS, VerifierDestroyedError, validateBatch, type RuleSet, type SignatureBatch } from '../batch.js';
+import { RULE_SETS, VerifierDestroyedError, copyBatch, validateBatch, type RuleSet, type SignatureBatch } from '../batch.js';
 import { createWorkerPool, defaultWorkerCount, siblingModule, splitRange, type WorkerModule, type WorkerPool } from '../../pool/worker-pool.js';
-import { defaultEngine, type CpuEngine } from './engine.js';
+import { CPU_ENGINES, defaultEngine, webCryptoEd25519Available, type CpuEngine } from './engine.js';
 import { sharedViews, sharedLayout, type CpuVerifyWorkerApi } from './job.js';
 
 export interface CpuVerifierOptions {
   /** Worker threads; default: every core. */
   workers?: number;
-  /** Default: 'node' (node:crypto) in Node, 'noble' elsewhere. */
+  /** Default: 'node' (node:crypto) in Node; elsewhere 'webcrypto' where it verifies Ed25519 (checked at start-up), else 'noble'. */
   engine?: CpuEngine;
   /** Items per job at most (default 65536); smaller values exercise the splitting in tests. */
   segmentItems?: number;
@@ -51,8 +51,9 @@ const canShare = typeof SharedArrayBuffer !== 'undefined'
 
 export async function createCpuVerifier(options: CpuVerifierOptions = {}): Promise<CpuVerifier> {
   const size = options.workers ?? await defaultWorkerCount();
-  const engine = options.engine ?? defaultEngine();
-  if (engine !== 'node' && engine !== 'noble') throw new RangeError(`unknown CPU engine ${JSON.stringify(engine)}`);
+  const engine = options.engine ?? await defaultEngine();
+  if (!CPU_ENGINES.includes(engine)) throw new RangeError(`unknown CPU engine ${JSON.stringify(engine)} (expected ${CPU_ENGINES.join('|')})`);
+  if (engine === 'webcrypto' && !await webCryptoEd25519Available()) throw new Error('this runtime\'s WebCrypto does not verify Ed25519 (use the noble engine)');
   const segmentItems = options.segmentItems ?? SEGMENT_ITEMS;
   if (!Number.isInteger(segmentItems) || segmentItems < 1) throw new RangeError(`segmentItems must be a positive integer, got ${segmentItems}`);
   const share = options.shareMemory ?? canShare;
@@ -117,7 +118,11 @@ export async function createCpuVerifier(options: CpuVerifierOptions = {}): Promi
       // Structure first: a broken batch fails before any work, naming the problem.
       validateBatch(batch);
       if (destroyed) throw new VerifierDestroyedError('the CPU verifier was destroyed');
-      const n = batch.messageOffsets.length - 1;
+      let n = batch.messageOffsets.length - 1;
+      // The first segment is copied into its job before any await; later
+      // segments would read the caller's buffers late: copy them all now.
+      if (n > segmentItems || batch.messages.length > SEGMENT_MESSAGE_BYTES) batch = copyBatch(batch);
+      n = batch.messageOffsets.length - 1;
       const out = new Uint8Array(n);
       let start = 0;
       while (start < n) {

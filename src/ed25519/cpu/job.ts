@@ -26,9 +26,9 @@ export interface CopiedJob {
 
 export interface CpuVerifyWorkerApi {
   /** Verifies chunks of a shared job until the counter passes n; returns how many items this worker did. */
-  verifyShared(job: SharedJob): number;
+  verifyShared(job: SharedJob): Promise<number>;
   /** Verifies a copied range; returns one byte per item. */
-  verifyCopied(job: CopiedJob): Uint8Array;
+  verifyCopied(job: CopiedJob): Promise<Uint8Array>;
 }
 
 /** Byte offsets of each region in a shared job's buffer (each 4-byte aligned). */

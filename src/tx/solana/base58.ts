@@ -1,5 +1,6 @@
 // Base58 (Bitcoin alphabet), the way Solana writes addresses. Used for
 // configuration (lookup tables, reserved keys) and output, never per packet.
+import { quoteForMessage } from '../../errors.js';
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const DIGIT = new Int8Array(128).fill(-1);
@@ -55,6 +56,6 @@ export function base58Decode(text: string, what = 'base58 string'): Uint8Array {
 /** Decodes a base58 address that must be exactly 32 bytes. */
 export function base58DecodeAddress(text: string, what = 'address'): Uint8Array {
   const bytes = base58Decode(text, what);
-  if (bytes.length !== 32) throw new SyntaxError(`${what}: ${JSON.stringify(text)} decodes to ${bytes.length} bytes, expected 32`);
+  if (bytes.length !== 32) throw new SyntaxError(`${what}: ${quoteForMessage(text)} decodes to ${bytes.length} bytes, expected 32`);
   return bytes;
 }

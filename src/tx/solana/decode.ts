@@ -11,6 +11,10 @@
 // inconsistent is `malformed`.
 import { COMPACT_U16_NON_CANONICAL, COMPACT_U16_TRUNCATED, readCompactU16 } from './compact-u16.js';
 
+// A module-level copy: a loader that compiles imports to getters (tsx's
+// CommonJS path) would otherwise call one per compact-u16.
+const readU16 = readCompactU16;
+
 /** The largest transaction a packet holds (IPv6 MTU minus headers). */
 export const PACKET_DATA_SIZE = 1232;
 /** Most account keys a message may name, static and looked up together. */
@@ -128,7 +132,7 @@ export function scanSolanaTransaction(bytes: Uint8Array, out: Int32Array, base =
   if (len > PACKET_DATA_SIZE) return E_OVERSIZE;
   let at = 0;
 
-  let r = readCompactU16(bytes, at, len);
+  let r = readU16(bytes, at, len);
   if (r < 0) return u16Failure(r, E_TRUNCATED_SIGNATURE_COUNT);
   const sigCount = r & 0xffff;
   at += r >>> 16;
@@ -155,7 +159,7 @@ export function scanSolanaTransaction(bytes: Uint8Array, out: Int32Array, base =
   out[base + F_NUM_READONLY_SIGNED] = numReadonlySigned;
   out[base + F_NUM_READONLY_UNSIGNED] = numReadonlyUnsigned;
 
-  r = readCompactU16(bytes, at, len);
+  r = readU16(bytes, at, len);
   if (r < 0) return u16Failure(r, E_TRUNCATED_KEY_COUNT);
   const keyCount = r & 0xffff;
   at += r >>> 16;
@@ -168,7 +172,7 @@ export function scanSolanaTransaction(bytes: Uint8Array, out: Int32Array, base =
   at += 32;
   if (at > len) return E_TRUNCATED_BLOCKHASH;
 
-  r = readCompactU16(bytes, at, len);
+  r = readU16(bytes, at, len);
   if (r < 0) return u16Failure(r, E_TRUNCATED_INSTRUCTION_COUNT);
   const ixCount = r & 0xffff;
   at += r >>> 16;
@@ -186,13 +190,13 @@ export function scanSolanaTransaction(bytes: Uint8Array, out: Int32Array, base =
     if (program > maxProgram) maxProgram = program;
     if (program < 32) maskLo |= 1 << program;
     else if (program < 64) maskHi |= 1 << (program - 32);
-    r = readCompactU16(bytes, at, len);
+    r = readU16(bytes, at, len);
     if (r < 0) return u16Failure(r, E_TRUNCATED_INSTRUCTION);
     const accounts = r & 0xffff;
     at += r >>> 16;
     if (at + accounts > len) return E_TRUNCATED_INSTRUCTION;
     for (let end = at + accounts; at < end; at++) if (bytes[at] > maxAccount) maxAccount = bytes[at];
-    r = readCompactU16(bytes, at, len);
+    r = readU16(bytes, at, len);
     if (r < 0) return u16Failure(r, E_TRUNCATED_INSTRUCTION);
     at += (r >>> 16) + (r & 0xffff);
     if (at > len) return E_TRUNCATED_INSTRUCTION;
@@ -204,7 +208,7 @@ export function scanSolanaTransaction(bytes: Uint8Array, out: Int32Array, base =
   let lookupIndexes = 0;
   let emptyLookup = false;
   if (version === 0) {
-    r = readCompactU16(bytes, at, len);
+    r = readU16(bytes, at, len);
     if (r < 0) return u16Failure(r, E_TRUNCATED_LOOKUP_COUNT);
     lookupCount = r & 0xffff;
     at += r >>> 16;
@@ -212,12 +216,12 @@ export function scanSolanaTransaction(bytes: Uint8Array, out: Int32Array, base =
     for (let i = 0; i < lookupCount; i++) {
       at += 32;
       if (at > len) return E_TRUNCATED_LOOKUP;
-      r = readCompactU16(bytes, at, len);
+      r = readU16(bytes, at, len);
       if (r < 0) return u16Failure(r, E_TRUNCATED_LOOKUP);
       const writable = r & 0xffff;
       at += (r >>> 16) + writable;
       if (at > len) return E_TRUNCATED_LOOKUP;
-      r = readCompactU16(bytes, at, len);
+      r = readU16(bytes, at, len);
       if (r < 0) return u16Failure(r, E_TRUNCATED_LOOKUP);
       const readonly = r & 0xffff;
       at += (r >>> 16) + readonly;
@@ -304,7 +308,7 @@ export function transactionFromLayout(bytes: Uint8Array, layout: Int32Array, bas
   const instructions: SolanaInstruction[] = [];
   let at = layout[base + F_IX_OFF];
   const vector = (): Uint8Array => {
-    const r = readCompactU16(bytes, at);
+    const r = readU16(bytes, at);
     at += r >>> 16;
     const v = bytes.subarray(at, at + (r & 0xffff));
     at += r & 0xffff;

@@ -1,7 +1,10 @@
 // Dedup of byte-identical packets (SPEC §7), before any signature work: a
 // replay flood costs one hash of each copy. Open addressing over a seeded
 // hash of all the bytes; a hash hit is confirmed by comparing the bytes.
-import { hashBytes, randomSeed } from './key-table.js';
+import { hashPacket, randomSeed } from './key-table.js';
+
+// A module-level copy (see decode.ts).
+const hash = hashPacket;
 
 /**
  * Among the lines whose `reasons` entry is 0, marks every line whose bytes
@@ -18,7 +21,7 @@ export function markDuplicatePackets(packets: readonly (Uint8Array | null)[], re
   for (let line = 0; line < n; line++) {
     if (reasons[line] !== 0) continue;
     const p = packets[line]!;
-    const h = hashBytes(p, 0, p.length, seed);
+    const h = hash(p, seed);
     hashes[line] = h;
     let s = h & mask;
     for (; ; s = (s + 1) & mask) {

@@ -1,25 +1,29 @@
 // Interning of 32-byte account keys: each distinct key gets a small integer id
 // (0, 1, 2, ... in first-seen order), so per-account state elsewhere lives in
-// typed arrays indexed by id. Open addressing over a seeded hash of all 32
-// bytes; the bytes are compared on a hash hit. Nothing is allocated per key
-// except when the table grows.
+// typed arrays indexed by id. Open addressing over a tabulation hash of all
+// 32 bytes; the bytes are compared on a hash hit. Nothing is allocated per
+// key except when the table grows.
+//
+// Keys come from packets nobody has verified yet, so the hash must not let
+// anyone build keys that collide: simple tabulation (one random 32-bit word
+// per position and byte value, XORed) has no collisions that hold for every
+// table, unlike a fixed mixing function with a seed. Whole packets (dedup)
+// use seeded MurmurHash3 mixing instead; see hashPacket.
 
-/** A seeded 32-bit hash (MurmurHash3's mixing) of `length` bytes at `offset`. */
-export function hashBytes(bytes: Uint8Array, offset: number, length: number, seed: number): number {
-  let h = seed | 0;
-  const end = offset + (length & ~3);
-  let i = offset;
-  for (; i < end; i += 4) {
-    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if ((length & 3) !== 0) {
+/** One 32-bit word into the running hash (MurmurHash3's body). */
+function mixWord(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** The last `end − from` (< 4) bytes, the length, and the final avalanche. */
+function finishHash(h: number, bytes: Uint8Array, from: number, end: number, length: number): number {
+  if (from < end) {
     let k = 0;
-    for (let s = 0; i < offset + length; i++, s += 8) k |= bytes[i] << s;
+    for (let i = from, s = 0; i < end; i++, s += 8) k |= bytes[i] << s;
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, 0x1b873593);
@@ -29,7 +33,52 @@ export function hashBytes(bytes: Uint8Array, offset: number, length: number, see
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
+  return h ^ (h >>> 16);
+}
+
+/** A seeded 32-bit hash (MurmurHash3's mixing) of `length` bytes at `offset`. */
+export function hashBytes(bytes: Uint8Array, offset: number, length: number, seed: number): number {
+  let h = seed | 0;
+  const end = offset + (length & ~3);
+  for (let i = offset; i < end; i += 4) h = mixWord(h, bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+  return finishHash(h, bytes, end, offset + length, length);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+let lastBuffer: ArrayBufferLike | undefined;
+let lastWords: Uint32Array = new Uint32Array(0);
+
+/**
+ * hashBytes(bytes, 0, bytes.length, seed), faster when the bytes start on a
+ * 4-byte boundary of their buffer: whole words are read through a Uint32Array
+ * (one view per buffer, so packets cut from one buffer share it).
+ */
+export function hashPacket(bytes: Uint8Array, seed: number): number {
+  const length = bytes.length;
+  if (!LITTLE_ENDIAN || (bytes.byteOffset & 3) !== 0 || length < 64) return hashBytes(bytes, 0, length, seed);
+  if (bytes.buffer !== lastBuffer) {
+    lastBuffer = bytes.buffer;
+    lastWords = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2);
+  }
+  const words = lastWords;
+  let h = seed | 0;
+  const first = bytes.byteOffset >>> 2;
+  const end = first + (length >>> 2);
+  for (let w = first; w < end; w++) h = mixWord(h, words[w] | 0);
+  return finishHash(h, bytes, length & ~3, length, length);
+}
+
+/** Random words for tabulation hashing of 32-byte keys: 32 positions × 256 byte values. */
+export function randomKeyHashTable(): Int32Array {
+  const table = new Int32Array(32 * 256);
+  globalThis.crypto.getRandomValues(table);
+  return table;
+}
+
+/** The tabulation hash of the 32 bytes at `offset`. */
+export function hashKey(bytes: Uint8Array, offset: number, table: Int32Array): number {
+  let h = 0;
+  for (let i = 0; i < 32; i++) h ^= table[(i << 8) | bytes[offset + i]];
   return h;
 }
 
@@ -49,13 +98,13 @@ export class KeyTable {
   /** id + 1 per slot; 0 = empty. */
   private slots: Int32Array;
   private mask: number;
-  private readonly seed: number;
+  private readonly hashTable: Int32Array;
   /** Ids in use: 0 .. count − 1. */
   count = 0;
 
-  constructor(capacity = 1024, seed = randomSeed()) {
+  constructor(capacity = 1024, hashTable: Int32Array = randomKeyHashTable()) {
     const cap = Math.max(16, capacity);
-    this.seed = seed;
+    this.hashTable = hashTable;
     this.keys = new Uint8Array(32 * cap);
     this.hashes = new Int32Array(cap);
     this.slotOf = new Int32Array(cap);
@@ -67,7 +116,7 @@ export class KeyTable {
 
   /** The id of the 32-byte key at `bytes[offset..]`, or −1. */
   find(bytes: Uint8Array, offset: number): number {
-    const h = hashBytes(bytes, offset, 32, this.seed);
+    const h = hashKey(bytes, offset, this.hashTable);
     const { slots, mask, hashes, keys } = this;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const e = slots[s];
@@ -79,7 +128,7 @@ export class KeyTable {
 
   /** The id of the 32-byte key at `bytes[offset..]`, adding it if new. */
   intern(bytes: Uint8Array, offset: number): number {
-    const h = hashBytes(bytes, offset, 32, this.seed);
+    const h = hashKey(bytes, offset, this.hashTable);
     const { slots, mask, hashes, keys } = this;
     let s = h & mask;
     for (; ; s = (s + 1) & mask) {

@@ -5,6 +5,7 @@
 //
 // Keys become ids of a KeyTable; a packet's locks are appended to a flat
 // Int32Array as (id << 1) | writable. Nothing is allocated per packet.
+import { quoteForMessage } from '../../errors.js';
 import { base58DecodeAddress } from './base58.js';
 import { readCompactU16 } from './compact-u16.js';
 import {
@@ -13,6 +14,20 @@ import {
 } from './decode.js';
 import { KeyTable } from './key-table.js';
 import { BPF_LOADER_UPGRADEABLE, reservedKeyBytes } from './reserved-keys.js';
+
+// Module-level copies of imports used per packet: a loader that compiles
+// imports to getters (tsx's CommonJS path) would otherwise call one per use.
+const readU16 = readCompactU16;
+const KEY_COUNT = F_KEY_COUNT;
+const KEYS_OFF = F_KEYS_OFF;
+const LOOKUP_COUNT = F_LOOKUP_COUNT;
+const LOOKUP_INDEXES = F_LOOKUP_INDEXES;
+const LOOKUP_OFF = F_LOOKUP_OFF;
+const NUM_READONLY_SIGNED = F_NUM_READONLY_SIGNED;
+const NUM_READONLY_UNSIGNED = F_NUM_READONLY_UNSIGNED;
+const NUM_REQUIRED = F_NUM_REQUIRED;
+const PROGRAM_MASK_HI = F_PROGRAM_MASK_HI;
+const PROGRAM_MASK_LO = F_PROGRAM_MASK_LO;
 
 /** Most accounts one transaction may lock (Agave's MAX_TX_ACCOUNT_LOCKS). */
 export const MAX_TX_ACCOUNT_LOCKS = 64;
@@ -39,7 +54,7 @@ export function normalizeLookupTables(input: LookupTablesInput | undefined): Map
   if (input === undefined) return out;
   const entries: [string, readonly (Uint8Array | string)[]][] = input instanceof Map ? [...input.entries()] : Object.entries(input);
   for (const [address, list] of entries) {
-    const where = `lookup table ${JSON.stringify(address)}`;
+    const where = `lookup table ${quoteForMessage(address)}`;
     try {
       base58DecodeAddress(address, where);
     } catch (e) {
@@ -105,11 +120,11 @@ export class AccountLockResolver {
    * LOCKS_ACCOUNT_LOCKS with nothing appended.
    */
   resolve(bytes: Uint8Array, layout: Int32Array, base: number): number {
-    const keyCount = layout[base + F_KEY_COUNT];
-    const lookupCount = layout[base + F_LOOKUP_COUNT];
+    const keyCount = layout[base + KEY_COUNT];
+    const lookupCount = layout[base + LOOKUP_COUNT];
     const scratch = this.lookupScratch;
     // Every lookup names a known table and stays inside it.
-    let at = layout[base + F_LOOKUP_OFF];
+    let at = layout[base + LOOKUP_OFF];
     for (let l = 0; l < lookupCount; l++) {
       const id = this.keys.find(bytes, at);
       const table = id >= 0 ? this.tables[id] : undefined;
@@ -117,12 +132,12 @@ export class AccountLockResolver {
       scratch[l] = table;
       at += 32;
       for (let v = 0; v < 2; v++) {
-        const r = readCompactU16(bytes, at);
+        const r = readU16(bytes, at);
         at += r >>> 16;
         for (const end = at + (r & 0xffff); at < end; at++) if (bytes[at] >= table.length) return LOCKS_ADDRESS_LOOKUP;
       }
     }
-    if (keyCount + layout[base + F_LOOKUP_INDEXES] > MAX_TX_ACCOUNT_LOCKS) return LOCKS_ACCOUNT_LOCKS;
+    if (keyCount + layout[base + LOOKUP_INDEXES] > MAX_TX_ACCOUNT_LOCKS) return LOCKS_ACCOUNT_LOCKS;
 
     if (this.locks.length < this.length + MAX_TX_ACCOUNT_LOCKS) {
       const grown = new Int32Array(2 * this.locks.length + MAX_TX_ACCOUNT_LOCKS);
@@ -135,10 +150,10 @@ export class AccountLockResolver {
     const locks = this.locks;
     let n = start;
 
-    const numRequired = layout[base + F_NUM_REQUIRED];
-    const writableSigned = numRequired - layout[base + F_NUM_READONLY_SIGNED];
-    const writableEnd = keyCount - layout[base + F_NUM_READONLY_UNSIGNED];
-    const keysOff = layout[base + F_KEYS_OFF];
+    const numRequired = layout[base + NUM_REQUIRED];
+    const writableSigned = numRequired - layout[base + NUM_READONLY_SIGNED];
+    const writableEnd = keyCount - layout[base + NUM_READONLY_UNSIGNED];
+    const keysOff = layout[base + KEYS_OFF];
     const reservedCount = this.reservedCount;
     for (let i = 0; i < keyCount; i++) {
       const id = this.keys.intern(bytes, keysOff + 32 * i);
@@ -151,15 +166,15 @@ export class AccountLockResolver {
     // Looked-up addresses: every lookup's writable ones, then every lookup's read-only ones.
     const stamp = this.stamp;
     for (let pass = 0; pass < 2; pass++) {
-      at = layout[base + F_LOOKUP_OFF];
+      at = layout[base + LOOKUP_OFF];
       for (let l = 0; l < lookupCount; l++) {
         const table = scratch[l]!;
         at += 32;
-        let r = readCompactU16(bytes, at);
+        let r = readU16(bytes, at);
         at += r >>> 16;
         if (pass === 1) {
           at += r & 0xffff;
-          r = readCompactU16(bytes, at);
+          r = readU16(bytes, at);
           at += r >>> 16;
         }
         for (const end = at + (r & 0xffff); at < end; at++) {
@@ -169,16 +184,16 @@ export class AccountLockResolver {
           locks[n++] = (id << 1) | (pass === 0 && id >= reservedCount ? 1 : 0);
         }
         if (pass === 0) {
-          r = readCompactU16(bytes, at);
+          r = readU16(bytes, at);
           at += (r >>> 16) + (r & 0xffff);
         }
       }
     }
     // A program keeps a writable lock only while the upgradeable loader is among the keys.
     if (this.upgradeableId < 0 || stamp[this.upgradeableId] !== stampValue) {
-      let mask = layout[base + F_PROGRAM_MASK_LO];
+      let mask = layout[base + PROGRAM_MASK_LO];
       for (let i = 0; mask !== 0 && i < 32; i++, mask >>>= 1) if (mask & 1) locks[start + i] &= ~1;
-      mask = layout[base + F_PROGRAM_MASK_HI];
+      mask = layout[base + PROGRAM_MASK_HI];
       for (let i = 32; mask !== 0 && i < 64; i++, mask >>>= 1) if (mask & 1) locks[start + i] &= ~1;
     }
     this.length = n;

@@ -1,6 +1,8 @@
 // The block file of SPEC §4: records `u32 length (LE) || transaction bytes`.
 // A record's bytes are kept whatever they hold; the format decides later
 // whether each is well formed.
+import { InvalidArgumentError, ResourceLimitError } from '../../errors.js';
+import { LIMITS } from '../../limits.js';
 
 /** A block as the records of its file: each record's bytes, malformed ones included. */
 export interface BlockRecords {
@@ -18,36 +20,46 @@ export class BlockFormatError extends Error {
 /**
  * Parses `u32 length (LE) || bytes` records. A file that ends inside a record
  * is an error (named with the byte offset); a record of the wrong length or
- * version is kept as a record and becomes a MALFORMED receipt later.
+ * version is kept as a record and becomes a MALFORMED receipt later. More
+ * than LIMITS.recordsPerBlock records is a ResourceLimitError, found before
+ * anything is allocated per record (a file of zero-length records is 4 bytes
+ * a record).
  */
 export function parseBlock(file: Uint8Array, name = 'block'): BlockRecords {
+  if (!(file instanceof Uint8Array)) throw new InvalidArgumentError(`parseBlock: the block must be a Uint8Array, got ${file === null ? 'null' : typeof file}`);
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Pass 1: structure and counts only.
+  let count = 0;
   let total = 0;
   let pos = 0;
   while (pos < file.length) {
     if (pos + 4 > file.length) {
-      throw new BlockFormatError(`${name}: truncated record header at byte ${pos} (record ${starts.length})`);
+      throw new BlockFormatError(`${name}: truncated record header at byte ${pos} (record ${count})`);
     }
     const len = view.getUint32(pos, true);
     if (pos + 4 + len > file.length) {
-      throw new BlockFormatError(`${name}: record ${starts.length} at byte ${pos} declares ${len} bytes but the file ends after ${file.length - pos - 4}`);
+      throw new BlockFormatError(`${name}: record ${count} at byte ${pos} declares ${len} bytes but the file ends after ${file.length - pos - 4}`);
     }
-    starts.push(pos + 4);
-    ends.push(pos + 4 + len);
+    if (count === LIMITS.recordsPerBlock) {
+      throw new ResourceLimitError(`${name}: more than ${LIMITS.recordsPerBlock} records (the cap on records per block), record ${count} at byte ${pos}`);
+    }
+    count++;
     total += len;
     pos += 4 + len;
   }
+  // Pass 2: the payloads back to back.
   const bytes = new Uint8Array(total);
-  const offsets = new Uint32Array(starts.length + 1);
+  const offsets = new Uint32Array(count + 1);
   let at = 0;
-  for (let i = 0; i < starts.length; i++) {
-    bytes.set(file.subarray(starts[i], ends[i]), at);
-    at += ends[i] - starts[i];
+  pos = 0;
+  for (let i = 0; i < count; i++) {
+    const len = view.getUint32(pos, true);
+    bytes.set(file.subarray(pos + 4, pos + 4 + len), at);
+    at += len;
     offsets[i + 1] = at;
+    pos += 4 + len;
   }
-  return { bytes, offsets, count: starts.length };
+  return { bytes, offsets, count };
 }
 
 /** Writes records as a block file. */
