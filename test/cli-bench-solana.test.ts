@@ -1,13 +1,12 @@
 // `preexec bench --format solana`: a tiny run of each mode, to check the
 // report's shape and that flags are checked (figures mean nothing here).
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { runCommand } from './support/cli-run.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
+  const [command, ...rest] = argv;
+  const r = await runCommand(command, ...rest);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('preexec bench --format solana', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { getCompiledTransactionMessageDecoder, getTransactionDecoder } from '@solana/kit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { runCommand } from './support/cli-run.js';
 import { lookupTablesToMap, packetsToBase64Lines, lookupTablesToJson } from '../src/cli/gen-solana.js';
 import { toHex } from '../src/hex.js';
 import { createSolanaStage } from '../src/solana/stage.js';
@@ -22,10 +22,9 @@ const spec = (over: Partial<SolanaWorkloadSpec> = {}): SolanaWorkloadSpec => ({ 
 const digest = (w: SolanaWorkload) => toHex(sha256(new TextEncoder().encode(packetsToBase64Lines(w.packets) + lookupTablesToJson(w.lookupTables))));
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
+  const [command, ...rest] = argv;
+  const r = await runCommand(command, ...rest);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const dirs: string[] = [];
