@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { packSignatureBatch } from '../src/ed25519/batch.js';
-import { benchCommand, sampleBatch } from '../src/cli/bench.js';
+import { benchCommand } from '../src/cli/bench.js';
+import { sampleBatch } from '../src/cli/bench-common.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

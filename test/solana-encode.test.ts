@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { getAddressDecoder, getAddressEncoder, getCompiledTransactionMessageDecoder, getTransactionDecoder } from '@solana/kit';
 import {
-  PACKET_DATA_SIZE, compactU16Length, compileSolanaMessage, encodeSolanaMessage, encodeSolanaTransaction, signSolanaTransaction, writeCompactU16,
-  type SolanaInstruction, type SolanaLookupTable,
+  compileSolanaMessage, encodeSolanaMessage, encodeSolanaTransaction, signSolanaTransaction,
+  type SolanaInstructionSpec, type SolanaLookupTable,
 } from '../src/tx/solana/encode.js';
+import { PACKET_DATA_SIZE, decodeSolanaTransaction } from '../src/tx/solana/decode.js';
 import { nodeSigner } from '../src/workload/signer-node.js';
 import { createPrng } from '../src/workload/prng.js';
 
@@ -23,21 +24,6 @@ function seedOf(n: number): Uint8Array {
 }
 const keyOf = (n: number) => nodeSigner.key(seedOf(n));
 const randomBytes = (rng: ReturnType<typeof createPrng>, n: number) => Uint8Array.from({ length: n }, () => rng.below(256));
-
-describe('compact-u16 writer', () => {
-  it('writes the shortest encoding at the edges of each length', () => {
-    const cases: [number, number[]][] = [
-      [0, [0]], [1, [1]], [0x7f, [0x7f]], [0x80, [0x80, 1]], [0x3fff, [0xff, 0x7f]], [0x4000, [0x80, 0x80, 1]], [0xffff, [0xff, 0xff, 3]],
-    ];
-    for (const [v, bytes] of cases) {
-      const out = new Uint8Array(3);
-      expect(writeCompactU16(v, out, 0)).toBe(bytes.length);
-      expect([...out.subarray(0, bytes.length)]).toEqual(bytes);
-      expect(compactU16Length(v)).toBe(bytes.length);
-    }
-    for (const bad of [-1, 0x10000, 1.5, NaN]) expect(() => compactU16Length(bad)).toThrow(RangeError);
-  });
-});
 
 describe('Solana messages and transactions against @solana/kit', () => {
   it('random legacy and v0 transactions (1-4 signers, lookups, several programs) decode in the kit as built', () => {
@@ -62,7 +48,7 @@ describe('Solana messages and transactions against @solana/kit', () => {
         wantWritable.set(id, (wantWritable.get(id) ?? false) || w);
       };
       mention(signers[0].publicKey, true, true);
-      const instructions: SolanaInstruction[] = [];
+      const instructions: SolanaInstructionSpec[] = [];
       const nIx = 1 + rng.below(4);
       for (let i = 0; i < nIx; i++) {
         const accounts = [];
@@ -81,6 +67,20 @@ describe('Solana messages and transactions against @solana/kit', () => {
       const position = (k: Uint8Array) => fields.staticKeys.findIndex((s) => b58(s) === b58(k));
       const wire = signSolanaTransaction(message, [...signers].sort((a, b) => position(a.publicKey) - position(b.publicKey)));
       expect(wire.length).toBeLessThanOrEqual(PACKET_DATA_SIZE);
+
+      // Our decoder reads back exactly what was encoded, and re-encoding its parse gives the same bytes.
+      const ours = decodeSolanaTransaction(wire);
+      if (!ours.ok) throw new Error(`our decoder rejected a built transaction: ${ours.detail}`);
+      expect(ours.tx.version).toBe(version);
+      expect(ours.tx.header).toEqual(fields.header);
+      expect(ours.tx.staticKeys.map(b58)).toEqual(fields.staticKeys.map(b58));
+      expect(ours.tx.lookups.map((l) => [b58(l.tableAddress), Array.from(l.writableIndexes), Array.from(l.readonlyIndexes)]))
+        .toEqual((fields.lookups ?? []).map((l) => [b58(l.tableAddress), Array.from(l.writableIndexes), Array.from(l.readonlyIndexes)]));
+      expect(ours.tx.instructions.map((ix) => [ix.programIdIndex, Array.from(ix.accountIndexes), Array.from(ix.data)]))
+        .toEqual(fields.instructions.map((ix) => [ix.programIdIndex, Array.from(ix.accountIndexes), Array.from(ix.data)]));
+      expect(ours.tx.message).toEqual(message);
+      expect(encodeSolanaMessage({ ...ours.tx, lookups: version === 0 ? ours.tx.lookups : undefined })).toEqual(message);
+      expect(encodeSolanaTransaction(ours.tx)).toEqual(wire);
 
       const decoded = txDecoder.decode(wire);
       expect(new Uint8Array(decoded.messageBytes)).toEqual(message);
@@ -150,6 +150,16 @@ describe('Solana messages and transactions against @solana/kit', () => {
     // Resolved: payer, program, then the table's writable (index 2), then read-only (index 3).
     expect(Array.from(fields.instructions[0].accountIndexes)).toEqual([3, 2]);
     expect(fields.instructions[0].programIdIndex).toBe(1);
+  });
+
+  it('refuses what no message can say: lookups in a legacy message, more than 256 accounts', () => {
+    const payer = new Uint8Array(32).fill(1);
+    const table = { address: new Uint8Array(32).fill(2), addresses: [new Uint8Array(32).fill(3)] };
+    expect(() => compileSolanaMessage({ feePayer: payer, version: 'legacy', recentBlockhash: new Uint8Array(32), instructions: [], lookupTables: [table] })).toThrow(/v0/);
+    const many = Array.from({ length: 256 }, (_, i) => ({ address: Uint8Array.from({ length: 32 }, (_, j) => (j === 0 ? i : j === 1 ? i >> 8 : 7)), signer: false, writable: false }));
+    expect(() => compileSolanaMessage({ feePayer: payer, version: 'legacy', recentBlockhash: new Uint8Array(32), instructions: [{ programId: new Uint8Array(32), accounts: many, data: new Uint8Array(0) }] }))
+      .toThrow(/at most 256 accounts, this one 258/);
+    expect(() => compileSolanaMessage({ feePayer: new Uint8Array(31), version: 0, recentBlockhash: new Uint8Array(32), instructions: [] })).toThrow(/32 bytes/);
   });
 
   it('writes what it is given, even messages sanitize rejects; throws only for what the wire cannot carry', () => {

@@ -15,6 +15,17 @@ describe('transaction formats', () => {
     for (const [name, f] of Object.entries(TRANSACTION_FORMATS)) expect(f.name).toBe(name);
   });
 
+  it('solana is registered: a bad packet gets a reason, never an exception', () => {
+    const f = transactionFormat('solana')!;
+    expect(f.name).toBe('solana');
+    expect(f.maxSize).toBe(1232);
+    for (const bytes of [new Uint8Array(0), Uint8Array.of(1), new Uint8Array(1233), Uint8Array.of(0, 0, 0, 0)]) {
+      const r = f.decode(bytes);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(['malformed', 'sanitize']).toContain(r.reason);
+    }
+  });
+
   it('v1: fields sit at the SPEC §4 offsets and decode back', () => {
     const sig = Uint8Array.from({ length: 64 }, (_, i) => i);
     const bytes = encodeTransaction({ signature: sig, from: key(7), to: key(9), amount: 0x0102030405060708n, nonce: 42n });

@@ -9,12 +9,8 @@
 //   - a from-scratch CPU state root of the final state.
 // The pipeline runs `--runs` times from genesis; the median run (by
 // end-to-end time) is reported, every run's figure is in the JSON.
-import * as nodeCrypto from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
-import os from 'node:os';
 import type { CommandIo } from '../cli.js';
-import { RULE_SETS, batchItem, packSignatureBatch, sliceBatch, type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
-import { importEd25519PublicKey } from '../ed25519/cpu/engine.js';
+import { RULE_SETS, sliceBatch, type RuleSet } from '../ed25519/batch.js';
 import { DEFAULT_RULES } from '../ed25519/verifier.js';
 import { decodeBlock } from '../exec/decode.js';
 import { executeSequential } from '../exec/executor.js';
@@ -28,14 +24,20 @@ import { generateWorkload } from '../workload/generate.js';
 import { nodeSigner } from '../workload/signer-node.js';
 import { parseFlags, wantsHelp } from './args.js';
 import { createProgress } from './progress.js';
+import { TRANSACTION_FORMATS } from '../tx/index.js';
+import {
+  BASELINE_SAMPLE, adapterLine, bestVerifyBaseline, fmt, lpad, machineInfo, measureVerifyBaselines, pad, sampleBatch,
+} from './bench-common.js';
 import { WORKLOAD_FLAGS, workloadSpecFromFlags } from './gen.js';
 
 /** Sized for ~20–60 s on a 2-core machine (generation, baselines and 3 pipeline runs). */
 export const BENCH_DEFAULTS = { workload: 'uniform' as const, accounts: 10_000, txsPerBlock: 10_000, blocks: 8, seed: 1 };
 
-export const BENCH_USAGE = `usage: preexec bench [--workload uniform|hot|bad-sigs|new-accounts] [--accounts N] [--txs N] [--blocks N]
+export const BENCH_USAGE = `usage: preexec bench [--format v1|solana] [--workload uniform|hot|bad-sigs|new-accounts] [--accounts N] [--txs N] [--blocks N]
                      [--seed N] [--bad-sigs PERCENT] [--backend auto|webgpu|cpu] [--rules zip215|ref10|solana]
                      [--workers N] [--runs N] [--in-flight N] [--json]
+
+--format solana benchmarks the Solana stage instead: preexec bench --format solana --help.
 
 Generates a workload in memory (as preexec gen), runs the whole pipeline on it
 --runs times from genesis and prints throughput per stage (decode, verify,
@@ -55,64 +57,23 @@ Exit codes: 0 done, 2 bad flag, 1 environment (no GPU for --backend webgpu, ...)
 
 Example (a few seconds):
   preexec bench --accounts 100 --txs 200 --blocks 2 --runs 1 --backend cpu`;
-/**
- * Signatures in each verify-baseline run: ~2.5 s at ~7k/s, long enough that
- * timer and GC noise stay well under 1%; three runs of each baseline.
- */
-const BASELINE_SAMPLE = 16_384;
-
-// ---- baselines ----
-/**
- * One thread of node:crypto verify over `batch`. `preimported`: every key is
- * imported before the clock starts (the ceiling: verify alone); otherwise each
- * signature imports its key inside the timed loop, through the engine's import
- * (JWK, ~10 µs; SPKI DER costs ~110 µs on OpenSSL 3, as much as a verify, and
- * would make a weak baseline).
- */
-function verifyOneThread(batch: SignatureBatch, preimported: boolean): { tps: number; valid: number } {
-  const n = batch.messageOffsets.length - 1;
-  const keys: KeyObject[] = preimported ? Array.from({ length: n }, (_, i) => importEd25519PublicKey(nodeCrypto, batch.publicKeys, 32 * i)) : [];
-  // An empty sample (no well-formed transaction in the run) has no rate.
-  if (n === 0) return { tps: 0, valid: 0 };
-  let valid = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const { signature, message } = batchItem(batch, i);
-    const key = preimported ? keys[i] : importEd25519PublicKey(nodeCrypto, batch.publicKeys, 32 * i);
-    if (nodeCrypto.verify(null, message, key, signature)) valid++;
+/** The --format value, looked up before parsing because each format takes its own flags. */
+function formatFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--format') return argv[i + 1];
+    if (argv[i].startsWith('--format=')) return argv[i].slice('--format='.length);
   }
-  return { tps: Math.round((n * 1000) / (performance.now() - t0)), valid };
+  return undefined;
 }
-
-/**
- * Up to `max` of the run's signatures, evenly strided over every block (same
- * keys, messages and bad signatures, in the run's proportions), as one batch.
- */
-export function sampleBatch(batches: readonly SignatureBatch[], max: number): { batch: SignatureBatch; n: number } {
-  const total = batches.reduce((s, b) => s + b.messageOffsets.length - 1, 0);
-  const n = Math.min(max, total);
-  const items = [];
-  // Item k of the sample is item floor(k·total/n) of the run: every item when n = total.
-  let b = 0;
-  let before = 0;
-  for (let k = 0; k < n; k++) {
-    const g = Math.floor((k * total) / n);
-    while (g - before >= batches[b].messageOffsets.length - 1) before += batches[b++].messageOffsets.length - 1;
-    items.push(batchItem(batches[b], g - before));
-  }
-  return { batch: packSignatureBatch(items), n: items.length };
-}
-
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const pad = (s: string, w: number): string => s.padEnd(w);
-const lpad = (s: string, w: number): string => s.padStart(w);
 
 export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?: boolean } = {}): Promise<number> {
+  if (formatFlag(argv) === 'solana') return (await import('./bench-solana.js')).benchSolanaCommand(argv, io, env);
   if (wantsHelp(argv)) {
     io.stdout(`${BENCH_USAGE}\n`);
     return 0;
   }
-  const flags = parseFlags(argv, { values: [...WORKLOAD_FLAGS, 'backend', 'rules', 'workers', 'runs', 'in-flight'], switches: ['json'] });
+  const flags = parseFlags(argv, { values: ['format', ...WORKLOAD_FLAGS, 'backend', 'rules', 'workers', 'runs', 'in-flight'], switches: ['json'] });
+  flags.choice('format', Object.keys(TRANSACTION_FORMATS), 'v1');
   const spec = workloadSpecFromFlags(flags, BENCH_DEFAULTS);
   const backend = flags.choice<Backend>('backend', ['auto', 'webgpu', 'cpu'], 'auto');
   const rules = flags.choice<RuleSet>('rules', RULE_SETS, DEFAULT_RULES);
@@ -122,14 +83,8 @@ export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?:
   const json = flags.has('json');
   const progress = createProgress(io, env.isTTY ?? (process.stderr.isTTY === true));
 
-  const cpus = os.cpus();
-  const machine = {
-    cpu: cpus[0]?.model?.trim() ?? 'unknown',
-    cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    platform: `${os.platform()} ${os.arch()}`,
-    node: process.version,
-  };
+  const machine = machineInfo();
+
 
   // 1. Workload, in memory.
   const tGen = performance.now();
@@ -180,18 +135,7 @@ export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?:
   progress.update('baseline: node:crypto verify on one thread');
   const batches = workload.blocks.map((b) => decodeBlock(b).batch);
   const sample = sampleBatch(batches, BASELINE_SAMPLE);
-  const importRuns: number[] = [];
-  const preimportedRuns: number[] = [];
-  // Interleaved, so load that comes and goes falls on both alike.
-  for (let r = 0; r < 3; r++) {
-    progress.update(`baseline: node:crypto verify on one thread (run ${r + 1}/3)`);
-    const perSignature = verifyOneThread(sample.batch, false);
-    const preimported = verifyOneThread(sample.batch, true);
-    // Same signatures, same keys: the two baselines must agree on every verdict count.
-    if (perSignature.valid !== preimported.valid) throw new Error(`verify baselines disagree: ${perSignature.valid} vs ${preimported.valid} valid`);
-    importRuns.push(perSignature.tps);
-    preimportedRuns.push(preimported.tps);
-  }
+  const verifyBaselines = measureVerifyBaselines(sample, progress);
   progress.update('baseline: sequential execute');
   const execRuns = [0, 1, 2].map(() => measureSequentialExecute(workload.genesis, workload.blocks, med.validity).tps);
   progress.update('baseline: full state root recomputation');
@@ -209,21 +153,14 @@ export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?:
   if (fullRoot !== med.stateRoot) throw new Error(`pipeline state root ${med.stateRoot} differs from the sequential reference ${fullRoot}`);
 
   const baselines = {
-    /** node:crypto verify, one thread, each signature's key imported in the loop (JWK, the fastest import). */
-    verifyNodeCryptoOneThread: median(importRuns),
-    /** node:crypto verify, one thread, keys imported before the timed loop: verify alone, the ceiling. */
-    verifyNodeCryptoOneThreadPreimportedKeys: median(preimportedRuns),
-    verifySampleSize: sample.n,
+    ...verifyBaselines,
     executeSequentialOneThread: median(execRuns),
     /** Transactions per second if every block recomputed the whole root (one thread). */
     stateRootFullRecompute: Math.round((spec.txsPerBlock * 1000) / fullRootMs),
     stateRootFullRecomputeMs: Number(fullRootMs.toFixed(2)),
   };
-  // The speedup is against the faster single-thread baseline, whichever it is
-  // in this run (normally the pre-imported ceiling).
-  const best = baselines.verifyNodeCryptoOneThreadPreimportedKeys >= baselines.verifyNodeCryptoOneThread
-    ? { name: 'verifyNodeCryptoOneThreadPreimportedKeys', label: 'node:crypto verify, 1 thread, keys pre-imported', tps: baselines.verifyNodeCryptoOneThreadPreimportedKeys }
-    : { name: 'verifyNodeCryptoOneThread', label: 'node:crypto verify, 1 thread, fastest key import', tps: baselines.verifyNodeCryptoOneThread };
+  // The speedup is against the faster single-thread baseline, whichever it is in this run.
+  const best = bestVerifyBaseline(verifyBaselines);
   const speedup = best.tps > 0 ? med.tps.endToEnd / best.tps : Number.NaN;
   const report = {
     tps: { endToEnd: med.tps.endToEnd, verify: med.tps.verify, execute: med.tps.execute, stateRoot: med.tps.stateRoot, decode: med.tps.decode },
@@ -250,7 +187,7 @@ export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?:
     `preexec bench: ${spec.workload}, ${fmt(spec.accounts)} accounts, ${spec.blocks} blocks × ${fmt(spec.txsPerBlock)} transactions, rules ${rules}, seed ${spec.seed}`,
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}, node ${machine.node}`,
     `backend: verify ${backends?.verify}, state root ${backends?.stateRoot}, execute on ${backends?.executeWorkers} thread(s), ${maxBlocksInFlight} blocks in flight`,
-    `adapter: ${a ? `${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') || 'unnamed'}${a.isSoftware ? ' (software: correctness only, not GPU speed)' : ''}` : 'none (no GPU stage in use)'}`,
+    `adapter: ${adapterLine(a)}`,
     ...(backends?.fallbackReason ? [`backend auto chose the CPU: ${backends.fallbackReason}`] : []),
     '',
     `${pad('pipeline stage', 40)}${lpad('busy s', 10)}${lpad('tx/s', 14)}`,

@@ -8,6 +8,8 @@ import { createProgress, stderrIsTTY } from './progress.js';
 import { WORKLOADS, DEFAULT_BAD_SIG_PERCENT, generateWorkload, type WorkloadSpec } from '../workload/generate.js';
 import { blockFileName, blockToFile, genesisToJson } from '../workload/files.js';
 import { nodeSigner } from '../workload/signer-node.js';
+import { generateSolanaWorkload } from '../workload/solana.js';
+import { SOLANA_ONLY_FLAGS, SOLANA_WORKLOAD_USAGE, rejectSolanaOnlyFlags, solanaWorkloadFiles, solanaWorkloadSpecFromFlags, solanaWorkloadSummary, solanaWorkloadText } from './gen-solana.js';
 
 export const GEN_DEFAULTS = { accounts: 1000, txsPerBlock: 1000, blocks: 4, seed: 1 };
 
@@ -36,7 +38,10 @@ is written: an interrupted run (Ctrl-C, SIGTERM) leaves nothing behind.
 Exit codes: 0 written, 2 bad flag or --out, 1 environment (disk full, ...).
 
 Example:
-  preexec gen --out w --accounts 100 --txs 50 --blocks 2 --seed 7`;
+  preexec gen --out w --accounts 100 --txs 50 --blocks 2 --seed 7
+
+Solana transactions instead (packets.b64 and lookup-tables.json; docs/cli.md):
+  preexec gen --out DIR [--force] ${SOLANA_WORKLOAD_USAGE} [--json]`;
 
 /** Workload flags shared by gen and bench. */
 export const WORKLOAD_FLAGS = ['workload', 'accounts', 'txs', 'blocks', 'seed', 'bad-sigs'] as const;
@@ -73,11 +78,13 @@ export async function genCommand(argv: string[], io: CommandIo): Promise<number>
     io.stdout(`${GEN_USAGE}\n`);
     return 0;
   }
-  const flags = parseFlags(argv, { values: ['out', ...WORKLOAD_FLAGS], switches: ['json', 'force'] });
+  const flags = parseFlags(argv, { values: ['out', ...WORKLOAD_FLAGS, ...SOLANA_ONLY_FLAGS], switches: ['json', 'force'] });
   const out = flags.required('out');
   const force = flags.has('force');
   const json = flags.has('json');
-  const spec = workloadSpecFromFlags(flags, GEN_DEFAULTS);
+  const solanaSpec = flags.value('workload') === 'solana' ? solanaWorkloadSpecFromFlags(flags) : undefined;
+  if (!solanaSpec) rejectSolanaOnlyFlags(flags, flags.value('workload') ?? 'uniform');
+  const spec = solanaSpec ? undefined : workloadSpecFromFlags(flags, GEN_DEFAULTS);
 
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
@@ -102,21 +109,23 @@ export async function genCommand(argv: string[], io: CommandIo): Promise<number>
   const started = performance.now();
   const progress = createProgress(io, stderrIsTTY());
   const fmt = (n: number) => n.toLocaleString('en-US');
-  let workload: Awaited<ReturnType<typeof generateWorkload>>;
-  const files = ['genesis.json'];
+  let workload: Awaited<ReturnType<typeof generateWorkload>> | undefined;
+  let solana: Awaited<ReturnType<typeof generateSolanaWorkload>> | undefined;
+  const files: string[] = [];
   try {
-    workload = await generateWorkload(spec, {
-      signer: nodeSigner,
-      onProgress: (done, total) => progress.update(`preexec gen: signing ${fmt(done)}/${fmt(total)} transactions`),
-    });
+    const onProgress = (done: number, total: number) => progress.update(`preexec gen: signing ${fmt(done)}/${fmt(total)} transactions`);
+    if (solanaSpec) solana = await generateSolanaWorkload(solanaSpec, { signer: nodeSigner, onProgress });
+    else workload = await generateWorkload(spec!, { signer: nodeSigner, onProgress });
     progress.done();
     tmp = await fs.mkdtemp(path.join(target.parent, `.${target.base}.tmp-`));
     // mkdtemp makes the directory private (0700); the result is an ordinary directory.
     await fs.chmod(tmp, 0o755);
-    await fs.writeFile(path.join(tmp, 'genesis.json'), genesisToJson(workload.genesis));
-    for (let b = 0; b < workload.blocks.length; b++) {
-      const name = blockFileName(b, workload.blocks.length);
-      await fs.writeFile(path.join(tmp, name), blockToFile(workload.blocks[b]));
+    const contents = solana ? solanaWorkloadFiles(solana) : [
+      { name: 'genesis.json', data: genesisToJson(workload!.genesis) as string | Uint8Array },
+      ...workload!.blocks.map((block, b, all) => ({ name: blockFileName(b, all.length), data: blockToFile(block) })),
+    ];
+    for (const { name, data } of contents) {
+      await fs.writeFile(path.join(tmp, name), data);
       files.push(name);
     }
     await moveIntoPlace(tmp, target.full, out, force);
@@ -130,6 +139,12 @@ export async function genCommand(argv: string[], io: CommandIo): Promise<number>
     await lock.release();
   }
   const seconds = (performance.now() - started) / 1000;
+  if (solana) {
+    if (json) io.stdout(`${JSON.stringify({ out, files, ...solanaWorkloadSummary(solana), seconds: Number(seconds.toFixed(3)) })}\n`);
+    else io.stdout(`${solanaWorkloadText(out, solana).join('\n')}\n`);
+    return 0;
+  }
+  if (!spec || !workload) throw new Error('unreachable: no workload generated');
   let intendedOk = 0;
   let intendedBadSignature = 0;
   for (const codes of workload.intended) for (const c of codes) c === 0 ? intendedOk++ : intendedBadSignature++;

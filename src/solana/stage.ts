@@ -87,6 +87,8 @@ export interface SolanaStageResult {
 export interface SolanaStage {
   readonly rules: RuleSet;
   readonly batchSize: number;
+  /** The verifier's GPU adapter, when one was considered (benchmarks report it). */
+  readonly adapter?: Verifier['adapter'];
   /** With backend 'auto' on the CPU: why the GPU is not used. */
   readonly fallbackReason?: string;
   /** One packet per line; null stands for a line that could not be read (not base64): it is `malformed`. */
@@ -285,6 +287,7 @@ export async function createSolanaStage(options: SolanaStageOptions = {}): Promi
   const stage: SolanaStage = {
     rules,
     batchSize,
+    ...(verifier.adapter ? { adapter: verifier.adapter } : {}),
     ...(verifier.fallbackReason ? { fallbackReason: verifier.fallbackReason } : {}),
     process(packets) {
       if (closed) return Promise.reject(new DestroyedError('the Solana stage: used after close()'));

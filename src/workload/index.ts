@@ -6,6 +6,8 @@ export { generateWorkload, checkWorkloadSpec, workloadKeySeed, WORKLOADS, GENESI
 // GenesisAccount is the same shape as src/state's, which the package exports.
 export type { Workload, WorkloadSpec, WorkloadName, GenerateOptions } from './generate.js';
 export { genesisToJson, blockToFile, blockFileName } from './files.js';
+export { generateSolanaWorkload, checkSolanaWorkloadSpec, SOLANA_WORKLOAD_DEFAULTS, SolanaWorkloadSpecError } from './solana.js';
+export type { SolanaWorkload, SolanaWorkloadSpec, SolanaIntended } from './solana.js';
 export { createPrng } from './prng.js';
 export type { Prng } from './prng.js';
 export { nobleSigner } from './signer-noble.js';

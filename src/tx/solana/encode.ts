@@ -2,62 +2,33 @@
 // transactions, plus a compiler from instructions with account metas to a
 // message, the way a wallet lays one out. The generator and the tests use it;
 // the stage itself only decodes.
+import { compactU16Length, writeCompactU16 } from './compact-u16.js';
+import type { SolanaMessageHeader } from './decode.js';
 
-/** A transaction is at most one packet. */
-export const PACKET_DATA_SIZE = 1232;
 /** The high bit of a message's first byte marks a versioned message. */
 export const VERSION_PREFIX = 0x80;
 
-export interface SolanaMessageHeader {
-  numRequiredSignatures: number;
-  numReadonlySigned: number;
-  numReadonlyUnsigned: number;
-}
-
-export interface SolanaCompiledInstruction {
+export interface SolanaCompiledInstructionSpec {
   programIdIndex: number;
   accountIndexes: ArrayLike<number>;
   data: Uint8Array;
 }
 
-export interface SolanaAddressTableLookup {
+export interface SolanaLookupSpec {
   tableAddress: Uint8Array;
   writableIndexes: ArrayLike<number>;
   readonlyIndexes: ArrayLike<number>;
 }
 
 /** A message as laid out on the wire, field by field. */
-export interface SolanaMessageFields {
+export interface SolanaMessageSpec {
   version: 'legacy' | 0;
   header: SolanaMessageHeader;
   staticKeys: readonly Uint8Array[];
   recentBlockhash: Uint8Array;
-  instructions: readonly SolanaCompiledInstruction[];
+  instructions: readonly SolanaCompiledInstructionSpec[];
   /** v0 only (a legacy message has none). */
-  lookups?: readonly SolanaAddressTableLookup[];
-}
-
-/** Number of bytes the compact-u16 encoding of `value` takes. */
-export function compactU16Length(value: number): number {
-  checkU16(value);
-  return value < 0x80 ? 1 : value < 0x4000 ? 2 : 3;
-}
-
-/** Writes the canonical compact-u16 encoding of `value` at `offset`; returns the offset after it. */
-export function writeCompactU16(value: number, out: Uint8Array, offset: number): number {
-  checkU16(value);
-  let v = value;
-  let at = offset;
-  while (v >= 0x80) {
-    out[at++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  out[at++] = v;
-  return at;
-}
-
-function checkU16(value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffff) throw new RangeError(`compact-u16 value must be a whole number 0..65535, got ${value}`);
+  lookups?: readonly SolanaLookupSpec[];
 }
 
 /** Grows as it is written; the encoder's only buffer. */
@@ -99,7 +70,7 @@ class Writer {
  * where SPEC §7's sanitize would reject it (tests build bad messages this way);
  * only what the wire cannot carry throws (a count above 65535, a key not 32 bytes).
  */
-export function encodeSolanaMessage(m: SolanaMessageFields): Uint8Array {
+export function encodeSolanaMessage(m: SolanaMessageSpec): Uint8Array {
   const w = new Writer();
   if (m.version === 0) w.u8(VERSION_PREFIX | 0, 'version');
   else if (m.version !== 'legacy') throw new RangeError(`message version must be 'legacy' or 0, got ${String(m.version)}`);
@@ -156,7 +127,7 @@ export interface SolanaAccountMeta {
   writable: boolean;
 }
 
-export interface SolanaInstruction {
+export interface SolanaInstructionSpec {
   programId: Uint8Array;
   accounts: readonly SolanaAccountMeta[];
   data: Uint8Array;
@@ -171,7 +142,7 @@ export interface SolanaLookupTable {
 export interface CompileSolanaMessageOptions {
   /** The first signer and first static key; writable. */
   feePayer: Uint8Array;
-  instructions: readonly SolanaInstruction[];
+  instructions: readonly SolanaInstructionSpec[];
   recentBlockhash: Uint8Array;
   version: 'legacy' | 0;
   /**
@@ -195,7 +166,7 @@ function keyId(k: Uint8Array): string {
  * are the union over every mention; program ids are read-only non-signers
  * unless mentioned otherwise and always static.
  */
-export function compileSolanaMessage(o: CompileSolanaMessageOptions): SolanaMessageFields {
+export function compileSolanaMessage(o: CompileSolanaMessageOptions): SolanaMessageSpec {
   if (o.version === 'legacy' && o.lookupTables && o.lookupTables.length > 0) throw new RangeError('lookup tables need a v0 message');
   interface Entry { address: Uint8Array; signer: boolean; writable: boolean; program: boolean; order: number }
   const entries = new Map<string, Entry>();

@@ -21,3 +21,11 @@ export type { LookupTablesInput } from './locks.js';
 export { markDuplicatePackets } from './dedup.js';
 export { conflictLevels, cutBatches } from './batches.js';
 export { parseSolanaPacketLines, SolanaInputFormatError } from './base64-lines.js';
+export {
+  encodeSolanaMessage, encodeSolanaTransaction, signSolanaTransaction, compileSolanaMessage, VERSION_PREFIX,
+} from './encode.js';
+export type {
+  SolanaMessageSpec, SolanaCompiledInstructionSpec, SolanaLookupSpec, SolanaAccountMeta, SolanaInstructionSpec, SolanaLookupTable,
+  CompileSolanaMessageOptions,
+} from './encode.js';
+export { solanaFormat } from './format.js';
