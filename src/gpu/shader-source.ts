@@ -21,9 +21,3 @@ export function loadShader(name: string): Promise<string> {
   }
   return text;
 }
-
-/** Concatenates shader files in order; WGSL has no include directive. */
-export async function loadShaders(names: readonly string[]): Promise<string> {
-  const parts = await Promise.all(names.map(loadShader));
-  return parts.map((p, i) => `// ---- shaders/${names[i]}.wgsl ----\n${p}`).join('\n');
-}
