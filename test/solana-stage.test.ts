@@ -167,6 +167,16 @@ describe('Solana stage (cpu)', () => {
     expect(Array.from(reasons)).toEqual([0, 0, 9, 9, 9, 9, 9, 9, 9]);
   });
 
+  it('tells apart packets that share their first bytes, however many do (and still finds their copies)', () => {
+    const p = transfer(1, testAddress(10));
+    // 300 distinct packets with one head (count byte and first signature), each twice, the copies later and in another buffer.
+    const distinct = Array.from({ length: 300 }, (_, i) => { const v = p.slice(); v[v.length - 1] = i & 0xff; v[v.length - 2] ^= i >> 8; return v; });
+    const packets = [...distinct, ...distinct.map((v) => v.slice()).reverse(), p.subarray(0, 64), p.subarray(0, 64).slice(), p.subarray(0, 65)];
+    const reasons = new Uint8Array(packets.length);
+    expect(markDuplicatePackets(packets, reasons, 9, 0)).toBe(301);
+    expect(Array.from(reasons)).toEqual([...new Array(300).fill(0), ...new Array(300).fill(9), 0, 9, 0]);
+  });
+
   it('packs signature i with static key i over the whole signed message, for every line that reached bad_signature', () => {
     const big = signedTransaction({ // a message filling the packet
       signers: [1, 2, 3, 4], others: [SYSTEM], readonlyUnsigned: 1,

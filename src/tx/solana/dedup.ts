@@ -1,10 +1,20 @@
 // Dedup of byte-identical packets (SPEC §7), before any signature work: a
-// replay flood costs one hash of each copy. Open addressing over a seeded
-// hash of all the bytes; a hash hit is confirmed by comparing the bytes.
-import { hashPacket, randomSeed } from './key-table.js';
+// replay flood costs one hash of each copy.
+//
+// Two open-addressing tables over seeded hashes; every hash hit is confirmed
+// by comparing the bytes. The first table is keyed by a hash of a packet's
+// first HEAD_BYTES bytes and its length: they hold the first signature, 64
+// random bytes, so distinct packets almost never share them, and hashing them
+// alone saves hashing the rest of every packet. The first table keeps one
+// line per head hash; a packet whose head hash is taken by different bytes
+// (an accidental collision, or packets built to share a head) goes with that
+// line to the second table, keyed by a hash of all its bytes. So packets that
+// share a head cost what whole-packet hashing costs, never a long probe chain.
+import { HEAD_BYTES, hashPacket, hashPacketHead, randomSeed } from './key-table.js';
 
-// A module-level copy (see decode.ts).
-const hash = hashPacket;
+// Module-level copies (see decode.ts).
+const hashAll = hashPacket;
+const hashHead = hashPacketHead;
 
 /**
  * Among the lines whose `reasons` entry is 0, marks every line whose bytes
@@ -16,31 +26,64 @@ export function markDuplicatePackets(packets: readonly (Uint8Array | null)[], re
   while (size < 2 * n) size *= 2;
   const mask = size - 1;
   const slots = new Int32Array(size); // line + 1; 0 = empty
-  const hashes = new Int32Array(n);
+  const heads = new Int32Array(n);
+  // The second table, made on the first shared head hash.
+  let fullSlots: Int32Array | undefined;
+  let fullHashes: Int32Array | undefined;
+  let joined: Uint8Array | undefined;
   let marked = 0;
   for (let line = 0; line < n; line++) {
     if (reasons[line] !== 0) continue;
     const p = packets[line]!;
-    const h = hash(p, seed);
-    hashes[line] = h;
+    const h = hashHead(p, seed);
+    heads[line] = h;
     let s = h & mask;
-    for (; ; s = (s + 1) & mask) {
-      const e = slots[s];
-      if (e === 0) break;
-      const other = e - 1;
-      if (hashes[other] === h && sameBytes(packets[other]!, p)) break;
+    let e = slots[s];
+    for (; e !== 0; s = (s + 1) & mask, e = slots[s]) if (heads[e - 1] === h) break;
+    if (e === 0) {
+      slots[s] = line + 1;
+      continue;
     }
-    if (slots[s] !== 0) {
+    const other = e - 1;
+    if (sameBytes(packets[other]!, p)) {
+      reasons[line] = duplicate;
+      marked++;
+      continue;
+    }
+    if (fullSlots === undefined || fullHashes === undefined || joined === undefined) {
+      fullSlots = new Int32Array(size);
+      fullHashes = new Int32Array(n);
+      joined = new Uint8Array(n);
+    }
+    // The first table's line joins the second the first time its head is shared.
+    if (joined[other] === 0) {
+      joined[other] = 1;
+      addFull(fullSlots, fullHashes, mask, other, hashAll(packets[other]!, seed));
+    }
+    const f = hashAll(p, seed);
+    let t = f & mask;
+    let g = fullSlots[t];
+    for (; g !== 0; t = (t + 1) & mask, g = fullSlots[t]) if (fullHashes[g - 1] === f && sameBytes(packets[g - 1]!, p)) break;
+    if (g !== 0) {
       reasons[line] = duplicate;
       marked++;
     } else {
-      slots[s] = line + 1;
+      fullHashes[line] = f;
+      fullSlots[t] = line + 1;
     }
   }
   return marked;
 }
 
+function addFull(slots: Int32Array, hashes: Int32Array, mask: number, line: number, f: number): void {
+  hashes[line] = f;
+  let t = f & mask;
+  while (slots[t] !== 0) t = (t + 1) & mask;
+  slots[t] = line + 1;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

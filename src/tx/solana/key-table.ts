@@ -45,27 +45,58 @@ export function hashBytes(bytes: Uint8Array, offset: number, length: number, see
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+/** A buffer below this many bytes holds one packet: a word view of it would cost more than it saves. */
+const MIN_VIEWED_BUFFER = 4096;
 let lastBuffer: ArrayBufferLike | undefined;
 let lastWords: Uint32Array = new Uint32Array(0);
 
 /**
- * hashBytes(bytes, 0, bytes.length, seed), faster when the bytes start on a
- * 4-byte boundary of their buffer: whole words are read through a Uint32Array
- * (one view per buffer, so packets cut from one buffer share it).
+ * A Uint32Array over the whole buffer of `bytes` when whole words can be read
+ * from it (little-endian, `bytes` on a 4-byte boundary, a buffer shared by
+ * many packets); one view per buffer, so packets cut from one buffer share it.
  */
+function wordsOf(bytes: Uint8Array): Uint32Array | undefined {
+  if (!LITTLE_ENDIAN || (bytes.byteOffset & 3) !== 0) return undefined;
+  const buffer = bytes.buffer;
+  if (buffer !== lastBuffer) {
+    if (buffer.byteLength < MIN_VIEWED_BUFFER) return undefined;
+    lastBuffer = buffer;
+    lastWords = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+  }
+  return lastWords;
+}
+
+/** hashBytes(bytes, 0, bytes.length, seed), reading whole words where it can. */
 export function hashPacket(bytes: Uint8Array, seed: number): number {
   const length = bytes.length;
-  if (!LITTLE_ENDIAN || (bytes.byteOffset & 3) !== 0 || length < 64) return hashBytes(bytes, 0, length, seed);
-  if (bytes.buffer !== lastBuffer) {
-    lastBuffer = bytes.buffer;
-    lastWords = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2);
-  }
-  const words = lastWords;
+  const words = length < 64 ? undefined : wordsOf(bytes);
+  if (words === undefined) return hashBytes(bytes, 0, length, seed);
   let h = seed | 0;
   const first = bytes.byteOffset >>> 2;
   const end = first + (length >>> 2);
   for (let w = first; w < end; w++) h = mixWord(h, words[w] | 0);
   return finishHash(h, bytes, length & ~3, length, length);
+}
+
+/** Bytes of a packet's head, the part hashPacketHead hashes: its signature count and most of its first signature. */
+export const HEAD_BYTES = 64;
+
+/**
+ * A seeded hash of a packet's first HEAD_BYTES bytes and its length (of all
+ * its bytes when it has no more): equal packets have equal head hashes.
+ */
+export function hashPacketHead(bytes: Uint8Array, seed: number): number {
+  const length = bytes.length;
+  if (length <= HEAD_BYTES) return hashBytes(bytes, 0, length, seed);
+  let h = seed | 0;
+  const words = wordsOf(bytes);
+  if (words === undefined) {
+    for (let i = 0; i < HEAD_BYTES; i += 4) h = mixWord(h, bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+  } else {
+    const first = bytes.byteOffset >>> 2;
+    for (let w = first; w < first + HEAD_BYTES / 4; w++) h = mixWord(h, words[w] | 0);
+  }
+  return finishHash(h, bytes, 0, 0, length);
 }
 
 /** Random words for tabulation hashing of 32-byte keys: 32 positions × 256 byte values. */
