@@ -1,5 +1,5 @@
 // `preexec bench --format solana`: generates the Solana workload in memory,
-// runs it through `--runs` fresh Solana stages and reports packets/s and
+// lays the packets out as `preexec solana` reads them (one buffer), runs it through `--runs` fresh Solana stages and reports packets/s and
 // signatures/s per stage (decode + sanitize, dedup, sigverify, locks,
 // batches, the whole stage) from the median run (by whole-stage time),
 // beside the verifier alone on the stage's own signature batch (on a GPU:
@@ -25,7 +25,8 @@ import {
   BASELINE_SAMPLE, adapterLine, bestVerifyBaseline, fmt, lpad, machineInfo, measureVerifyBaselines, pad, sampleBatch,
 } from './bench-common.js';
 import { createProgress, stderrIsTTY, type Progress } from './progress.js';
-import { SOLANA_ONLY_FLAGS, SOLANA_WORKLOAD_USAGE, lookupTablesToMap, solanaWorkloadSpecFromFlags } from './gen-solana.js';
+import { parseSolanaPacketLines } from '../tx/solana/base64-lines.js';
+import { SOLANA_ONLY_FLAGS, SOLANA_WORKLOAD_USAGE, lookupTablesToMap, packetsToBase64Lines, solanaWorkloadSpecFromFlags } from './gen-solana.js';
 
 export const BENCH_SOLANA_USAGE = `usage: preexec bench --format solana ${SOLANA_WORKLOAD_USAGE.replace('--workload solana ', '')}
                      [--backend auto|webgpu|cpu] [--rules zip215|ref10|solana] [--workers N] [--batch-size N] [--runs N] [--parse-only] [--json]`;
@@ -86,14 +87,17 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
   const machine = machineInfo();
 
   const tGen = performance.now();
-  const w = await generateSolanaWorkload(spec, {
+  const generated = await generateSolanaWorkload(spec, {
     signer: nodeSigner,
     onProgress: (done, total) => progress.update(`generating solana workload: ${fmt(done)}/${fmt(total)} transactions signed`),
   });
-  const n = w.packets.length;
-  progress.done(json ? undefined : `generated ${fmt(n)} Solana transactions (${fmt(w.counts.signatures)} signatures, seed ${spec.seed}) in ${((performance.now() - tGen) / 1000).toFixed(1)} s`);
-  const tables = lookupTablesToMap(w.lookupTables);
-  const workload = { format: 'solana', ...spec, transactions: n, counts: w.counts };
+  const n = generated.packets.length;
+  progress.done(json ? undefined : `generated ${fmt(n)} Solana transactions (${fmt(generated.counts.signatures)} signatures, seed ${spec.seed}) in ${((performance.now() - tGen) / 1000).toFixed(1)} s`);
+  const tables = lookupTablesToMap(generated.lookupTables);
+  const workload = { format: 'solana', ...spec, transactions: n, counts: generated.counts };
+  // The stage gets the packets as `preexec solana` reads them (and a node receives them): side by side in one
+  // buffer, not each in its own allocation strewn over the heap by the generator.
+  const w: SolanaWorkload = { ...generated, packets: parseSolanaPacketLines(new TextEncoder().encode(packetsToBase64Lines(generated.packets)), 'the generated workload') as Uint8Array[] };
 
   if (parseOnly) return parseOnlyBench(w, tables, runs, batchSize, { json, io, progress, machine, workload });
 
