@@ -1,8 +1,9 @@
 // Interning of 32-byte account keys: each distinct key gets a small integer id
 // (0, 1, 2, ... in first-seen order), so per-account state elsewhere lives in
 // typed arrays indexed by id. Open addressing over a tabulation hash of all
-// 32 bytes; the bytes are compared on a hash hit. Nothing is allocated per
-// key except when the table grows.
+// 32 bytes; the keys are compared on a hash hit, as eight 32-bit words
+// gathered while hashing. Nothing is allocated per key except when the table
+// grows.
 //
 // Keys come from packets nobody has verified yet, so the hash must not let
 // anyone build keys that collide: simple tabulation (one random 32-bit word
@@ -106,13 +107,6 @@ export function randomKeyHashTable(): Int32Array {
   return table;
 }
 
-/** The tabulation hash of the 32 bytes at `offset`. */
-export function hashKey(bytes: Uint8Array, offset: number, table: Int32Array): number {
-  let h = 0;
-  for (let i = 0; i < 32; i++) h ^= table[(i << 8) | bytes[offset + i]];
-  return h;
-}
-
 /** A random per-process seed, so no fixed set of keys collides everywhere. */
 export function randomSeed(): number {
   const a = new Uint32Array(1);
@@ -121,8 +115,8 @@ export function randomSeed(): number {
 }
 
 export class KeyTable {
-  /** Key bytes by id, 32 each. */
-  private keys: Uint8Array;
+  /** Key words by id, 8 each: bytes 4j .. 4j + 3 of a key, little-endian, in word j. */
+  private words: Int32Array;
   private hashes: Int32Array;
   /** Slot of each id, so the newest ids can be removed. */
   private slotOf: Int32Array;
@@ -130,13 +124,15 @@ export class KeyTable {
   private slots: Int32Array;
   private mask: number;
   private readonly hashTable: Int32Array;
+  /** The words of the key last hashed. */
+  private readonly scratch = new Int32Array(8);
   /** Ids in use: 0 .. count − 1. */
   count = 0;
 
   constructor(capacity = 1024, hashTable: Int32Array = randomKeyHashTable()) {
     const cap = Math.max(16, capacity);
     this.hashTable = hashTable;
-    this.keys = new Uint8Array(32 * cap);
+    this.words = new Int32Array(8 * cap);
     this.hashes = new Int32Array(cap);
     this.slotOf = new Int32Array(cap);
     let size = 32;
@@ -147,30 +143,30 @@ export class KeyTable {
 
   /** The id of the 32-byte key at `bytes[offset..]`, or −1. */
   find(bytes: Uint8Array, offset: number): number {
-    const h = hashKey(bytes, offset, this.hashTable);
-    const { slots, mask, hashes, keys } = this;
+    const h = this.load(bytes, offset);
+    const { slots, mask, hashes } = this;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const e = slots[s];
       if (e === 0) return -1;
       const id = e - 1;
-      if (hashes[id] === h && sameKey(keys, 32 * id, bytes, offset)) return id;
+      if (hashes[id] === h && this.isLoaded(id)) return id;
     }
   }
 
   /** The id of the 32-byte key at `bytes[offset..]`, adding it if new. */
   intern(bytes: Uint8Array, offset: number): number {
-    const h = hashKey(bytes, offset, this.hashTable);
-    const { slots, mask, hashes, keys } = this;
+    const h = this.load(bytes, offset);
+    const { slots, mask, hashes } = this;
     let s = h & mask;
     for (; ; s = (s + 1) & mask) {
       const e = slots[s];
       if (e === 0) break;
       const id = e - 1;
-      if (hashes[id] === h && sameKey(keys, 32 * id, bytes, offset)) return id;
+      if (hashes[id] === h && this.isLoaded(id)) return id;
     }
     const id = this.count;
-    if (id === this.hashes.length) return this.growAndAdd(bytes, offset, h);
-    for (let i = 0; i < 32; i++) keys[32 * id + i] = bytes[offset + i];
+    if (id === this.hashes.length) return this.growAndAdd(h);
+    this.words.set(this.scratch, 8 * id);
     hashes[id] = h;
     slots[s] = id + 1;
     this.slotOf[id] = s;
@@ -178,9 +174,11 @@ export class KeyTable {
     return id;
   }
 
-  /** A view of key `id`'s bytes. */
+  /** A copy of key `id`'s bytes. */
   key(id: number): Uint8Array {
-    return this.keys.subarray(32 * id, 32 * id + 32);
+    const out = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) out[i] = this.words[8 * id + (i >>> 2)] >>> (8 * (i & 3));
+    return out;
   }
 
   /**
@@ -192,13 +190,38 @@ export class KeyTable {
     this.count = Math.min(this.count, count);
   }
 
-  private growAndAdd(bytes: Uint8Array, offset: number, h: number): number {
+  /** The tabulation hash of the 32 bytes at `offset`; leaves their words in `scratch`. */
+  private load(bytes: Uint8Array, offset: number): number {
+    const table = this.hashTable;
+    const w = this.scratch;
+    let h = 0;
+    for (let j = 0, o = offset, t = 0; j < 8; j++, o += 4, t += 1024) {
+      const b0 = bytes[o];
+      const b1 = bytes[o + 1];
+      const b2 = bytes[o + 2];
+      const b3 = bytes[o + 3];
+      h ^= table[t | b0] ^ table[(t + 256) | b1] ^ table[(t + 512) | b2] ^ table[(t + 768) | b3];
+      w[j] = b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
+    }
+    return h;
+  }
+
+  /** Whether key `id` is the one last loaded. */
+  private isLoaded(id: number): boolean {
+    const k = this.words;
+    const w = this.scratch;
+    const at = 8 * id;
+    return k[at] === w[0] && k[at + 1] === w[1] && k[at + 2] === w[2] && k[at + 3] === w[3]
+      && k[at + 4] === w[4] && k[at + 5] === w[5] && k[at + 6] === w[6] && k[at + 7] === w[7];
+  }
+
+  private growAndAdd(h: number): number {
     const cap = 2 * this.hashes.length;
-    const keys = new Uint8Array(32 * cap);
-    keys.set(this.keys);
+    const words = new Int32Array(8 * cap);
+    words.set(this.words);
     const hashes = new Int32Array(cap);
     hashes.set(this.hashes);
-    this.keys = keys;
+    this.words = words;
     this.hashes = hashes;
     this.slotOf = new Int32Array(cap);
     this.slots = new Int32Array(2 * this.slots.length);
@@ -206,7 +229,7 @@ export class KeyTable {
     // Re-insert in id order, so truncate() still undoes the newest first.
     for (let id = 0; id < this.count; id++) this.place(id);
     const id = this.count;
-    for (let i = 0; i < 32; i++) keys[32 * id + i] = bytes[offset + i];
+    words.set(this.scratch, 8 * id);
     hashes[id] = h;
     this.place(id);
     this.count = id + 1;
@@ -219,9 +242,4 @@ export class KeyTable {
     this.slots[s] = id + 1;
     this.slotOf[id] = s;
   }
-}
-
-function sameKey(a: Uint8Array, ao: number, b: Uint8Array, bo: number): boolean {
-  for (let i = 0; i < 32; i++) if (a[ao + i] !== b[bo + i]) return false;
-  return true;
 }
