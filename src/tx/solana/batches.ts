@@ -56,7 +56,10 @@ export function cutBatches(lines: Int32Array, levels: Int32Array, count: number,
   for (let l = 0; l < levelCount; l++) {
     for (let i = first[l]; i < first[l + 1]; i += batchSize) {
       const end = Math.min(i + batchSize, first[l + 1]);
-      batches.push(Array.from(ordered.subarray(i, end)));
+      // A plain copy loop: Array.from on a subarray allocates a view and walks an iterator.
+      const batch = new Array<number>(end - i);
+      for (let k = i; k < end; k++) batch[k - i] = ordered[k];
+      batches.push(batch);
     }
   }
   return batches;
