@@ -15,10 +15,12 @@ import {
   LAYOUT_FIELDS, scanSolanaTransaction,
 } from '../tx/solana/decode.js';
 import { markDuplicatePackets } from '../tx/solana/dedup.js';
+import { hashPacketHead, randomSeed } from '../tx/solana/key-table.js';
 import { AccountLockResolver, LOCKS_ACCOUNT_LOCKS, LOCKS_OK, type LookupTablesInput } from '../tx/solana/locks.js';
 
 // Module-level copies of imports used per packet (see src/tx/solana/locks.ts).
 const scan = scanSolanaTransaction;
+const hashHead = hashPacketHead;
 const KEY_COUNT = F_KEY_COUNT;
 const KEYS_OFF = F_KEYS_OFF;
 const MSG_OFF = F_MSG_OFF;
@@ -130,6 +132,9 @@ export function prepareSolanaPackets(packets: readonly (Uint8Array | null)[], co
   const reasons = new Uint8Array(n);
   const decodeCodes = new Int32Array(n);
 
+  // Dedup's hash of each packet's head is taken here, while the decoder has the packet in cache.
+  const seed = randomSeed();
+  const heads = new Int32Array(n);
   let t = performance.now();
   for (let line = 0; line < n; line++) {
     const p = packets[line];
@@ -137,12 +142,14 @@ export function prepareSolanaPackets(packets: readonly (Uint8Array | null)[], co
     if (code !== DECODE_OK) {
       decodeCodes[line] = code;
       reasons[line] = code >= FIRST_SANITIZE_CODE ? REASON_SANITIZE : REASON_MALFORMED;
+    } else {
+      heads[line] = hashHead(p!, seed);
     }
   }
   const decodeMs = performance.now() - t;
 
   t = performance.now();
-  markDuplicatePackets(packets, reasons, REASON_DUPLICATE);
+  markDuplicatePackets(packets, reasons, REASON_DUPLICATE, seed, heads);
   const dedupMs = performance.now() - t;
 
   t = performance.now();

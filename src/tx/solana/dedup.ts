@@ -19,14 +19,19 @@ const hashHead = hashPacketHead;
 /**
  * Among the lines whose `reasons` entry is 0, marks every line whose bytes
  * equal an earlier such line's with `duplicate`. Returns how many it marked.
+ * `heads`, when given, holds hashPacketHead(packet, seed) of each such line,
+ * computed by a caller that had the packet in cache (the decoder).
  */
-export function markDuplicatePackets(packets: readonly (Uint8Array | null)[], reasons: Uint8Array, duplicate: number, seed = randomSeed()): number {
+export function markDuplicatePackets(
+  packets: readonly (Uint8Array | null)[], reasons: Uint8Array, duplicate: number, seed = randomSeed(), heads?: Int32Array,
+): number {
   const n = packets.length;
   let size = 16;
   while (size < 2 * n) size *= 2;
   const mask = size - 1;
   const slots = new Int32Array(size); // line + 1; 0 = empty
-  const heads = new Int32Array(n);
+  const hashed = heads !== undefined;
+  const headOf = heads ?? new Int32Array(n);
   // The second table, made on the first shared head hash.
   let fullSlots: Int32Array | undefined;
   let fullHashes: Int32Array | undefined;
@@ -35,11 +40,10 @@ export function markDuplicatePackets(packets: readonly (Uint8Array | null)[], re
   for (let line = 0; line < n; line++) {
     if (reasons[line] !== 0) continue;
     const p = packets[line]!;
-    const h = hashHead(p, seed);
-    heads[line] = h;
+    const h = hashed ? headOf[line] : (headOf[line] = hashHead(p, seed));
     let s = h & mask;
     let e = slots[s];
-    for (; e !== 0; s = (s + 1) & mask, e = slots[s]) if (heads[e - 1] === h) break;
+    for (; e !== 0; s = (s + 1) & mask, e = slots[s]) if (headOf[e - 1] === h) break;
     if (e === 0) {
       slots[s] = line + 1;
       continue;
