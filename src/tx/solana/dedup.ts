@@ -1,16 +1,16 @@
-// Dedup of byte-identical packets (SPEC §7), before any signature work: a
+// Dedup of byte-identical packets (docs/solana.md), before any signature work: a
 // replay flood costs one hash of each copy.
 //
 // Two open-addressing tables over seeded hashes; every hash hit is confirmed
 // by comparing the bytes. The first table is keyed by a hash of a packet's
-// first HEAD_BYTES bytes and its length: they hold the first signature, 64
-// random bytes, so distinct packets almost never share them, and hashing them
-// alone saves hashing the rest of every packet. The first table keeps one
-// line per head hash; a packet whose head hash is taken by different bytes
+// first HEAD_BYTES (64) bytes and its length: they hold the signature count
+// and 63 bytes of the first signature, random bytes that distinct packets
+// almost never share, so hashing them alone saves hashing the rest of every
+// packet. The first table keeps one line per head hash; a packet whose head hash is taken by different bytes
 // (an accidental collision, or packets built to share a head) goes with that
 // line to the second table, keyed by a hash of all its bytes. So packets that
 // share a head cost what whole-packet hashing costs, never a long probe chain.
-import { HEAD_BYTES, hashPacket, hashPacketHead, randomSeed } from './key-table.js';
+import { hashPacket, hashPacketHead, randomSeed } from './key-table.js';
 
 // Module-level copies (see decode.ts).
 const hashAll = hashPacket;
