@@ -6,10 +6,11 @@
 // first HEAD_BYTES (64) bytes and its length: they hold the signature count
 // and 63 bytes of the first signature, random bytes that distinct packets
 // almost never share, so hashing them alone saves hashing the rest of every
-// packet. The first table keeps one line per head hash; a packet whose head hash is taken by different bytes
-// (an accidental collision, or packets built to share a head) goes with that
-// line to the second table, keyed by a hash of all its bytes. So packets that
-// share a head cost what whole-packet hashing costs, never a long probe chain.
+// packet. The first table keeps one line per head hash; a packet whose head
+// hash is taken by different bytes (an accidental collision, or packets built
+// to share a head) goes with that line to the second table, keyed by a hash
+// of all its bytes. So packets that share a head cost what whole-packet
+// hashing costs, never a long probe chain.
 import { hashPacket, hashPacketHead, randomSeed } from './key-table.js';
 
 // Module-level copies (see decode.ts).
