@@ -164,8 +164,12 @@ describe('createStaging (Dawn)', () => {
       return staging.submitAndRead(c.device.createCommandEncoder(), [{ buffer: buf, offset: 0, size: 4 * words.length }], { kind: 'test', units })
         .then(([b]) => [...new Uint32Array(b.buffer, b.byteOffset, words.length)]);
     };
-    // The first read teaches the rate per unit; the next ones (many more units) sleep before mapping.
-    expect(await read('a', [1, 2], 1)).toEqual([1, 2]);
+    // The first read teaches the time per unit (for up to 40 units); holding
+    // the event loop makes it take ≥ 30 ms, so the next ones sleep before mapping.
+    const first = read('a', [1, 2], 40);
+    const until = performance.now() + 30;
+    while (performance.now() < until) { /* hold the event loop */ }
+    expect(await first).toEqual([1, 2]);
     const [x, y] = await Promise.all([read('b', [3, 4, 5], 40), read('c', [6], 40)]);
     expect(x).toEqual([3, 4, 5]);
     expect(y).toEqual([6]);

@@ -215,8 +215,9 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
   // Readback buffers are not shared while mapped or pending: a free list.
   const freeReadback: GPUBuffer[] = [];
   let destroyed = false;
-  // Milliseconds per unit of each paced kind, and when the queue is predicted to drain.
-  const msPerUnit = new Map<string, number>();
+  // Milliseconds per unit of each paced kind and the units of the run it
+  // comes from, and when the queue is predicted to drain.
+  const estimates = new Map<string, { msPerUnit: number; units: number }>();
   let queueFreeAt = 0;
 
   const sizeFor = (size: number) => {
@@ -268,18 +269,23 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
       device.queue.submit([encoder.finish()]);
       // This work starts when the queue drains (earlier submits run first).
       const start = Math.max(performance.now(), queueFreeAt);
-      const rate = pace ? msPerUnit.get(pace.kind) : undefined;
+      const est = pace ? estimates.get(pace.kind) : undefined;
       try {
-        if (pace && rate !== undefined) {
-          queueFreeAt = start + rate * pace.units;
-          const sleep = start + PACE_FRACTION * rate * pace.units - performance.now();
+        if (pace && est) {
+          // Never extrapolated to more units than measured: with a fixed cost
+          // per dispatch, time per unit falls as units grow, so this is a
+          // lower bound for bigger work and about right for smaller.
+          const predicted = est.msPerUnit * Math.min(pace.units, est.units);
+          queueFreeAt = start + predicted;
+          const sleep = start + PACE_FRACTION * predicted - performance.now();
           if (sleep >= PACE_MIN_SLEEP_MS) await raceDeviceLoss(ctx, new Promise<void>((res) => setTimeout(res, sleep)));
         }
         await raceDeviceLoss(ctx, rb.mapAsync(GPUMapMode.READ, 0, total));
         if (pace && pace.units > 0) {
           const seen = (performance.now() - start) / pace.units;
           // Down at once, up slowly: an estimate too low only shortens the sleep.
-          msPerUnit.set(pace.kind, rate === undefined || seen < rate ? seen : rate + (seen - rate) / 4);
+          const msPerUnit = !est || seen < est.msPerUnit ? seen : est.msPerUnit + (seen - est.msPerUnit) / 4;
+          estimates.set(pace.kind, { msPerUnit, units: pace.units });
         }
       } catch (e) {
         // A failed map (a lost device) leaves the buffer unusable: drop it, not pool it.
