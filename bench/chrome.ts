@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PageResult } from './page/result.js';
 
 import { CHROMIUM, chromiumArgs } from '../test/browser/harness.js';
+import { benchFlags } from './flags.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -137,19 +138,28 @@ export function formatPageResult(r: PageResult): string {
 }
 
 async function cli(argv: string[]): Promise<void> {
-  let query = '';
-  let timeoutS = 1200;
-  let software = true;
-  let built = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--query') query = argv[++i] ?? '';
-    else if (a === '--timeout') timeoutS = Number(argv[++i]);
-    else if (a === '--gpu') software = false;
-    else if (a === '--built') built = true;
-    else throw new Error(`unknown argument ${JSON.stringify(a)} (use --query 'k=v&…', --timeout SECONDS, --gpu, --built)`);
-  }
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new Error('--timeout needs a positive number of seconds');
+  const flags = benchFlags({
+    usage: `usage: npm run bench:chrome -- [--query 'k=v&...'] [--timeout SECONDS] [--gpu] [--built]
+
+Runs the benchmark page in headless Chromium (/usr/bin/chromium, or $PREEXEC_CHROMIUM):
+the pipeline end to end, then throughput against batch size per stage, GPU and CPU.
+Prints its tables; writes bench/out/chrome.json and bench/out/chrome.png.
+
+  --query Q      the page's query string (its keys are listed on the page; default: none,
+                 the page's own defaults: backend auto, a small workload)
+  --timeout S    give up after S seconds (default 1200)
+  --gpu          use the machine's GPU (drops the flags that pin SwiftShader)
+  --built        the production build (vite build, then vite preview) instead of the dev server
+
+Example (short): npm run bench:chrome -- --query 'txs=256&sizes=64,256'`,
+    values: ['query', 'timeout'],
+    switches: ['gpu', 'built'],
+  }, argv);
+  const query = flags.text('query', '');
+  const timeoutS = flags.number('timeout', 1200);
+  const software = !flags.has('gpu');
+  const built = flags.has('built');
+  if (timeoutS <= 0) throw new Error('--timeout needs a positive number of seconds');
   const outDir = path.join(ROOT, 'bench', 'out');
   const isTTY = process.stderr.isTTY === true;
   const builtDir = built ? await mkdtemp(path.join(os.tmpdir(), 'preexec-page-')) : undefined;

@@ -1,10 +1,10 @@
 // Signed inputs for the verify benchmarks (bench/verify.ts, bench/gpu.ts):
-// deterministic keys, valid signatures over SPEC §4-sized messages, and the
+// deterministic keys, valid signatures over docs/transactions.md-sized messages, and the
 // same batch made invalid.
 import crypto from 'node:crypto';
 import { packSignatureBatch, type SignatureBatch, type SignatureItem } from '../src/ed25519/batch.js';
 
-/** The signed part of a SPEC §4 transaction. */
+/** The signed part of a docs/transactions.md transaction. */
 export const MESSAGE_BYTES = 81;
 
 const PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');

@@ -1,5 +1,5 @@
 // ed25519 batch verification, valid signatures over 81-byte messages (the
-// signed part of a SPEC §4 transaction): WebGPU kernel vs the CPU backend
+// signed part of a docs/transactions.md transaction): WebGPU kernel vs the CPU backend
 // (worker pool) vs single-thread node:crypto vs single-thread @noble/curves,
 // on the same batches; verifies/s, median of several runs. Then the cost of
 // the CPU backend's exact slow path (crafted invalid signatures under zip215).

@@ -128,7 +128,7 @@ fn pow22523_uv(uv3: Fe, v4: Fe) -> Fe {
   return r;
 }
 
-// SPEC §1 "decompress": y = the low 255 bits, reduced mod p when ≥ p;
+// docs/verification.md "decompress": y = the low 255 bits, reduced mod p when ≥ p;
 // x = sqrt((y² − 1)/(d·y² + 1)) with parity = bit 255; a set sign bit on
 // x = 0 is accepted (x stays 0); fails only when no square root exists.
 // d·y² + 1 never vanishes (−1/d is not a square), so v is invertible.

@@ -12,7 +12,7 @@ export const MiB = 1 << 20;
 export const LIMITS = {
   /** Worker threads per available core (every pool: verifier, executor, Merkle hasher). */
   workersPerCore: 4,
-  /** A block file (SPEC §4): 2^20 version-1 records take 149 MiB, so this leaves room for malformed ones. */
+  /** A block file (docs/transactions.md): 2^20 version-1 records take 149 MiB, so this leaves room for malformed ones. */
   blockFileBytes: 256 * MiB,
   /** All --block files of one `preexec run` together (they are read and checked before any work). */
   runBlockBytes: 1024 * MiB,

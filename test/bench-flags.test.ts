@@ -32,4 +32,16 @@ describe('bench scripts: strict flags', () => {
       expect(bad.stdout).toBe('');
     });
   }
+
+  it('bench/chrome.ts: --help, an unknown flag, a bad value, before Chromium starts', async () => {
+    const help = await tsx(['bench/chrome.ts', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run bench:chrome/);
+    const unknown = await tsx(['bench/chrome.ts', '--frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toMatch(/^bench\/chrome\.ts: unknown flag --frobnicate/);
+    const bad = await tsx(['bench/chrome.ts', '--timeout', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+  });
 });

@@ -1,5 +1,5 @@
 // The browser CPU backend's WebCrypto engine in headless Chromium (BoringSSL
-// behind crypto.subtle), against the SPEC §1 oracles in Node: every published
+// behind crypto.subtle), against the docs/verification.md oracles in Node: every published
 // vector and every crafted edge case, under all three rule sets. Also pins
 // the claim the engine rests on: wherever it takes WebCrypto's verdict, that
 // verdict is ref10's.

@@ -1,4 +1,4 @@
-// `preexec verify` (SPEC §6): golden output per rule set, human output, and
+// `preexec verify` (docs/cli.md): golden output per rule set, human output, and
 // bad input refused with the line number, nothing on stdout, exit 2.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ const speccheckFile = file('speccheck.jsonl', speccheckCases().map(line).join('\
 const vToBits = (row: string) => row.replace(/V/g, '1').replace(/X/g, '0');
 
 describe('preexec verify', () => {
-  it('prints SPEC §1 rows as JSON for each rule set', async () => {
+  it('prints docs/verification.md rows as JSON for each rule set', async () => {
     for (const rules of ['zip215', 'ref10', 'solana'] as const) {
       const r = await run('--in', speccheckFile, '--rules', rules, '--backend', 'cpu', '--json');
       expect(r.stderr).toBe('');

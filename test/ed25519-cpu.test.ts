@@ -1,5 +1,5 @@
 // The CPU backend (worker pool, node:crypto + fast paths; noble engine)
-// against the SPEC oracles and the published vectors, over batches of odd
+// against the contract oracles and the published vectors, over batches of odd
 // sizes, several calls in flight, and broken batches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchFormatError, RULE_SETS, packSignatureBatch, type RuleSet, type SignatureBatch } from '../src/ed25519/batch.js';
@@ -32,7 +32,7 @@ describe('ed25519 CPU backend: published vectors', () => {
   });
 });
 
-describe('ed25519 CPU backend: differential against the SPEC oracles', () => {
+describe('ed25519 CPU backend: differential against the contract oracles', () => {
   // ≥ 10k items per rule set: every crafted edge case, bit flips, valid
   // signatures of every message length; 10007 is prime, so no chunk or worker
   // split divides it evenly.

@@ -1,5 +1,5 @@
 // The WGSL ed25519 batch verifier on Dawn (SwiftShader in CI) against the
-// SPEC §1 oracles and the published vectors, for all three rule sets. One
+// docs/verification.md oracles and the published vectors, for all three rule sets. One
 // GPU pass yields all three verdicts per item (a bitmask), so each batch
 // here is verified once and compared under every rule set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,13 +103,13 @@ describe('ed25519 GPU: published vectors', () => {
     }
     // TEST 1024's transcription is right iff OpenSSL accepts it too.
     expect(oracleVerdict(suites[suites.length - 1], 'ref10')).toBe(true);
-    // The speccheck rows of SPEC §1, literally.
+    // The speccheck rows of docs/verification.md, literally.
     const rows = RULE_SETS.map((r) => suites.slice(0, 12).map((_, i) => ((masks[i] & VERDICT_BIT[r]) ? 'V' : 'X')).join(''));
     expect(rows).toEqual(['VVVVVVXXXVVV', 'VVVVXXXXXXXV', 'XXXVXXXXXXXX']);
   });
 });
 
-describe('ed25519 GPU: differential against the SPEC oracles', () => {
+describe('ed25519 GPU: differential against the contract oracles', () => {
   // 10 007 items (prime: no split lines up with the workgroup size): every
   // crafted edge case (low-order A and R encodings, torsion components,
   // y >= p, x = -0, S around L and >= 2^253, every SHA-512 block-edge

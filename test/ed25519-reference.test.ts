@@ -1,4 +1,4 @@
-// The SPEC §1 reference against the published vectors and against the SPEC's
+// The docs/verification.md reference against the published vectors and against the contract's
 // oracles (node:crypto for ref10, noble zip215, ref10 + checks for solana):
 // agreement on everything proves both the reference and the case generators.
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ function mismatches<T extends SignatureItem & { label: string }>(cases: readonly
 }
 
 describe('ed25519 reference: published vectors', () => {
-  it('gives SPEC §1 rows on the 12 speccheck cases', () => {
+  it('gives docs/verification.md rows on the 12 speccheck cases', () => {
     const cases = speccheckCases();
     expect(cases).toHaveLength(12);
     for (const rules of RULE_SETS) expect(row(cases, rules), rules).toBe(SPECCHECK_ROWS[rules]);
@@ -33,7 +33,7 @@ describe('ed25519 reference: published vectors', () => {
   it('gives Wycheproof\'s verdict on all 151 tests under ref10', () => {
     const { cases, wrongLength } = wycheproofCases();
     expect(cases.length + wrongLength.length).toBe(151);
-    // A key or signature of the wrong length never reaches a verifier (SPEC §2 batch); Wycheproof calls them invalid.
+    // A key or signature of the wrong length never reaches a verifier (docs/verification.md batch); Wycheproof calls them invalid.
     expect(wrongLength.every((t) => t.expected === false)).toBe(true);
     expect(mismatches(cases, 'ref10', (c) => c.expected.ref10)).toEqual([]);
   });
@@ -120,7 +120,7 @@ describe('ed25519 reference: decompression and small order', () => {
   });
 });
 
-describe('ed25519 reference: differential against the SPEC oracles', () => {
+describe('ed25519 reference: differential against the contract oracles', () => {
   it('agrees with the oracles on every crafted edge case and bit flip', () => {
     const edges = edgeCases(2);
     const cases = [...edges, ...bitFlipCases(validCases(12, 9), 10, 2), ...bitFlipCases(edges.filter((_, i) => i % 12 === 0), 12, 1)];

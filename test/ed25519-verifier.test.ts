@@ -18,7 +18,7 @@ describe('createVerifier', () => {
     expect(DEFAULT_RULES).toBe('zip215');
   });
 
-  it('cpu: gives SPEC §1 rows and refuses a broken batch with BatchFormatError', async () => {
+  it('cpu: gives docs/verification.md rows and refuses a broken batch with BatchFormatError', async () => {
     for (const rules of RULE_SETS) {
       const v = await createVerifier({ rules, backend: 'cpu', workers: 1 });
       try {

@@ -1,4 +1,4 @@
-// The executor against a model written straight from SPEC §5 (BigInt, a Map),
+// The executor against a model written straight from docs/transactions.md (BigInt, a Map),
 // over seeded random and adversarial blocks, for 1, 2, 4 and 8 workers and
 // forced coordinator/helper splits.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -157,7 +157,7 @@ async function runWith(s: Scenario, make: (state: AccountState) => Promise<Execu
 const executors: Executor[] = [];
 afterAll(async () => { await Promise.all(executors.map((e) => e.destroy())); });
 
-describe('executor == SPEC §5 model', () => {
+describe('executor == docs/transactions.md model', () => {
   const cases = [
     { name: 'mixed adversarial', seed: 1, accounts: 40, extraKeys: 30, blocks: 4, txs: 700 },
     { name: 'hot account', seed: 2, accounts: 25, extraKeys: 10, blocks: 3, txs: 600, hot: true },

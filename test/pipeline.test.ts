@@ -7,7 +7,7 @@ import { generateWorkload } from '../src/workload/generate.js';
 import { nodeSigner } from '../src/workload/signer-node.js';
 import { collect, injected, oracleVerdicts, sequentialReference, spec } from './support/pipeline-support.js';
 
-/** Malformed records mixed in: a short record, a wrong version, an empty one (SPEC §4: receipts, not errors). */
+/** Malformed records mixed in: a short record, a wrong version, an empty one (docs/transactions.md: receipts, not errors). */
 function withMalformed(block: BlockRecords): BlockRecords {
   const records: Uint8Array[] = [];
   for (let i = 0; i < block.count; i++) records.push(block.bytes.slice(block.offsets[i], block.offsets[i + 1]));

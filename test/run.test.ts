@@ -1,4 +1,4 @@
-// `preexec run` (SPEC §6) end to end on signed blocks: output == the SPEC §5
+// `preexec run` (docs/cli.md) end to end on signed blocks: output == the docs/transactions.md
 // model with node:crypto as the signature oracle, and bad input refused.
 import { createPrivateKey, createPublicKey, sign, verify, createPublicKey as pub } from 'node:crypto';
 import { execFile } from 'node:child_process';

@@ -1,4 +1,4 @@
-// `preexec solana` (SPEC §7): JSON output shape, human output, a bad packet
+// `preexec solana` (docs/solana.md): JSON output shape, human output, a bad packet
 // is a reason (never an error), and a bad file or flag is one line on stderr,
 // exit 2, nothing on stdout.
 import { readFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ const input = file('packets.b64', lines.join('\n') + '\n');
 const tables = file('tables.json', JSON.stringify({ [base58Encode(TABLE)]: [base58Encode(testAddress(10))] }));
 
 describe('preexec solana', () => {
-  it('prints the SPEC §7 JSON object', async () => {
+  it('prints the docs/solana.md JSON object', async () => {
     const r = await run('--in', input, '--lookup-tables', tables, '--backend', 'cpu', '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

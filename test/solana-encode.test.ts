@@ -103,7 +103,7 @@ describe('Solana messages and transactions against @solana/kit', () => {
         .toEqual((fields.lookups ?? []).map((l) => [b58(l.tableAddress), Array.from(l.writableIndexes), Array.from(l.readonlyIndexes)]));
       if (version === 'legacy') expect(fields.lookups).toBeUndefined();
 
-      // Resolve every index the way SPEC §7 does and check each account's flags.
+      // Resolve every index the way docs/solana.md does and check each account's flags.
       const byTable = new Map(tables.map((tb) => [b58(tb.address), tb.addresses]));
       const resolved = [
         ...m.staticAccounts,

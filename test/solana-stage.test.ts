@@ -126,7 +126,7 @@ describe('Solana stage (cpu)', () => {
     expect(first.batches).toEqual([[0, 2], [1]]);
   });
 
-  it('judges small-order and non-canonical signer keys by each rule set (the SPEC §1 oracles)', async () => {
+  it('judges small-order and non-canonical signer keys by each rule set (the docs/verification.md oracles)', async () => {
     const packets = signerKeyEdgePackets();
     const seen = new Map<string, string>();
     for (const rules of RULE_SETS) {

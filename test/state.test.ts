@@ -18,7 +18,7 @@ import { U64_MAX, oracleRoot } from './support/exec-model.js';
 const key = (b: number) => toHex(new Uint8Array(32).fill(b));
 const doc = (accounts: unknown) => JSON.stringify({ accounts });
 
-describe('genesis (SPEC §5)', () => {
+describe('genesis (docs/transactions.md)', () => {
   it('loads accounts in file order with nonce 0', () => {
     const state = loadGenesis(doc([{ key: key(1), balance: '5' }, { key: key(2).toUpperCase(), balance: U64_MAX.toString() }, { key: key(3), balance: '0' }]));
     expect(state.count).toBe(3);

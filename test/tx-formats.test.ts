@@ -26,7 +26,7 @@ describe('transaction formats', () => {
     }
   });
 
-  it('v1: fields sit at the SPEC §4 offsets and decode back', () => {
+  it('v1: fields sit at the docs/transactions.md offsets and decode back', () => {
     const sig = Uint8Array.from({ length: 64 }, (_, i) => i);
     const bytes = encodeTransaction({ signature: sig, from: key(7), to: key(9), amount: 0x0102030405060708n, nonce: 42n });
     expect(bytes.length).toBe(TX_SIZE);

@@ -1,4 +1,4 @@
-// `preexec merkle --in FILE [--backend auto|webgpu|cpu] [--json]` (SPEC §6):
+// `preexec merkle --in FILE [--backend auto|webgpu|cpu] [--json]` (docs/cli.md):
 // the RFC 6962 root of a file of hex leaves, one per line.
 //
 // File format: a line is one leaf in hex (either case). A final newline ends

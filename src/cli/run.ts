@@ -1,5 +1,5 @@
 // `preexec run --genesis FILE --block FILE [--block FILE ...] [--rules R]
-// [--backend auto|webgpu|cpu] [--workers N] [--json]` (SPEC §6): applies the
+// [--backend auto|webgpu|cpu] [--workers N] [--json]` (docs/cli.md): applies the
 // blocks in order — verify signatures, execute, update the state root — and
 // prints the final root and every block's receipts. All input is read and
 // checked before any work, and nothing reaches stdout unless every block ran.

@@ -1,5 +1,5 @@
 // `preexec solana --in FILE [--lookup-tables FILE] [--rules R] [--backend B]
-// [--batch-size N] [--json]` (SPEC §7). FILE holds one packet per line in
+// [--batch-size N] [--json]` (docs/solana.md). FILE holds one packet per line in
 // base64; a bad packet gets its reason, only a bad file or flag is an error.
 import type { CommandIo } from '../cli.js';
 import { parseFlags, readInputFile, wantsHelp } from './args.js';

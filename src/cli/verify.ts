@@ -1,4 +1,4 @@
-// `preexec verify --in FILE [--rules R] [--backend B] [--json]` (SPEC §6).
+// `preexec verify --in FILE [--rules R] [--backend B] [--json]` (docs/cli.md).
 // FILE holds JSON lines {"publicKey": hex, "signature": hex, "message": hex}.
 // Every line is checked before anything is verified: one bad line refuses
 // the whole file, naming the line, with nothing on stdout.

@@ -1,4 +1,4 @@
-// The columnar signature batch of SPEC §2, shared by every backend.
+// The columnar signature batch of docs/verification.md, shared by every backend.
 import { DestroyedError, requireObject } from '../errors.js';
 
 export type RuleSet = 'zip215' | 'ref10' | 'solana';

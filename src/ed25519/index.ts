@@ -1,4 +1,4 @@
-// ed25519 batch verification: SPEC §1 rule sets over SPEC §2 batches.
+// ed25519 batch verification: docs/verification.md rule sets over docs/verification.md batches.
 export { createVerifier, crossoverItems, DEFAULT_RULES } from './verifier.js';
 export type { Verifier, VerifierOptions, BackendChoice, BackendTiming } from './verifier.js';
 export { createCpuVerifier } from './cpu/backend.js';

@@ -1,10 +1,10 @@
-// The three ed25519 rule sets of SPEC §1, written out step by step on top of
+// The three ed25519 rule sets of docs/verification.md, written out step by step on top of
 // @noble/curves' field and point arithmetic. This is the readable statement
 // of what every backend must compute; it is exact, not fast (~1 ms a verify).
 //
 // Deliberately NOT used from noble: `ed25519.verify` and `Point.fromBytes`,
-// whose decoding rules differ from SPEC's "decompress" (noble's strict mode
-// rejects y >= p and x = -0; its zip215 mode is what SPEC's zip215 oracle is,
+// whose decoding rules differ from the contract's "decompress" (noble's strict mode
+// rejects y >= p and x = -0; its zip215 mode is what the contract's zip215 oracle is,
 // so using it here would make the differential test prove nothing).
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
@@ -35,7 +35,7 @@ export function numberToBytesLE(n: bigint, length: number): Uint8Array {
 }
 
 /**
- * SPEC §1 "decompress": y is the low 255 bits, reduced mod p when y >= p
+ * docs/verification.md "decompress": y is the low 255 bits, reduced mod p when y >= p
  * (non-canonical encodings accepted); x is the square root of
  * (y² − 1)/(d·y² + 1) whose parity is the top bit, where a set sign bit on
  * x = 0 is accepted and x stays 0 ("−0 = 0"). Returns undefined only when
@@ -72,7 +72,7 @@ export function compress(point: EdPoint): Uint8Array {
   return out;
 }
 
-/** SPEC's "small order": [8]P is the identity. */
+/** the contract's "small order": [8]P is the identity. */
 export function isSmallOrder(point: EdPoint): boolean {
   return point.double().double().double().is0();
 }
@@ -90,7 +90,7 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * One signature under one rule set, exactly as SPEC §1 states it. Never
+ * One signature under one rule set, exactly as docs/verification.md states it. Never
  * throws on bad signature content (that is a 0 verdict); throws RangeError
  * only on wrong key/signature lengths, which a validated batch cannot have.
  */

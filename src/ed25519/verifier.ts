@@ -1,4 +1,4 @@
-// createVerifier: the one entry point for batch verification (SPEC §1, §2).
+// createVerifier: the one entry point for batch verification (docs/verification.md).
 // Picks a backend ('webgpu' or 'cpu'), checks batches before any work, and
 // returns one byte per item in input order, or fails the whole call.
 import type { AdapterReport, GpuContext } from '../gpu/device.js';
@@ -90,7 +90,7 @@ export function crossoverItems(gpu: BackendTiming, cpu: BackendTiming): number {
 }
 
 /**
- * `n` valid signatures over 81-byte messages (a SPEC §4 transaction's signed
+ * `n` valid signatures over 81-byte messages (a docs/transactions.md transaction's signed
  * part): 64 distinct ones signed here, repeated. Deterministic seeds; this is
  * timing material, never a security input.
  */

@@ -1,4 +1,4 @@
-// SPEC §5 transaction semantics over the shared account state: the one
+// docs/transactions.md transaction semantics over the shared account state: the one
 // definition of what a transaction does, used by the sequential executor and
 // by the coordinating thread of the parallel one.
 import {
@@ -157,7 +157,7 @@ export class TouchSet implements Toucher {
 
 /**
  * One well-formed, validly signed transaction whose sender exists (cell f),
- * from the nonce check on (SPEC §5, checks in code order). `t` is the
+ * from the nonce check on (docs/transactions.md, checks in code order). `t` is the
  * recipient's cell, or -1 when absent: then `state` creates it (only the
  * coordinating thread passes a state; helpers defer such transactions).
  * Each written account is reported once its writes are done, sender first.
@@ -177,7 +177,7 @@ export function applyTransfer(
   const alo = values[vo], ahi = values[vo + 1];
   const blo = u[fb + BALANCE_LO], bhi = u[fb + BALANCE_HI];
   if (bhi < ahi || (bhi === ahi && blo < alo)) { touched.wrote(fromSlot, f); return Receipt.INSUFFICIENT_FUNDS; }
-  // Self-transfer: the balance is unchanged, so it can never overflow (SPEC §5).
+  // Self-transfer: the balance is unchanged, so it can never overflow (docs/transactions.md).
   if (t === f) { touched.wrote(fromSlot, f); return Receipt.OK; }
   let toSlot: number, toCell: number;
   if (t >= 0) {

@@ -1,6 +1,6 @@
-// A block's records (SPEC §4) in columnar form: what the executor reads
+// A block's records (docs/transactions.md) in columnar form: what the executor reads
 // (aligned key words and u64 halves, in SharedArrayBuffers so workers read
-// them in place) and the signature batch (SPEC §2) for the verifier.
+// them in place) and the signature batch (docs/verification.md) for the verifier.
 import type { SignatureBatch } from '../ed25519/batch.js';
 import { InvalidArgumentError, ResourceLimitError } from '../errors.js';
 import { LIMITS } from '../limits.js';

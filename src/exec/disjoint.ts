@@ -19,7 +19,7 @@
 // afterwards on the coordinating thread, in block order, after every clean
 // one; a later transaction of the chunk sharing a key with a dirty one is
 // dirty itself. New accounts are only ever created in that ordered pass, so
-// slots follow block order (SPEC §5).
+// slots follow block order (docs/transactions.md).
 import { hashKey, probeFrom, LEAF_WORDS, SLOT_PLUS_ONE, TOUCH_INDEX, TOUCH_MARK } from '../state/account-state.js';
 import { applyTransfer, type Toucher } from './apply.js';
 import { Receipt } from '../tx/v1/receipt.js';

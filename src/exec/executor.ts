@@ -34,7 +34,7 @@ import type { DecodedBlock } from './decode.js';
 import type { HelperWorkerApi } from './helper-worker.js';
 
 export interface BlockExecution {
-  /** One receipt code (SPEC §5) per record. */
+  /** One receipt code (docs/transactions.md) per record. */
   receipts: Uint8Array;
   /** Slots whose leaf changed, each once (new accounts included, in creation order among themselves). */
   touched: Uint32Array;

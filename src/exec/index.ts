@@ -1,4 +1,4 @@
-// Execution of verified transactions (SPEC §5): decode, apply, parallel executor.
+// Execution of verified transactions (docs/transactions.md): decode, apply, parallel executor.
 export { decodeBlock, validityFromVerdicts, KEY_STRIDE, VALUE_STRIDE } from './decode.js';
 export type { DecodedBlock } from './decode.js';
 export { applyRange, resolveCells, TouchSet } from './apply.js';

@@ -1,5 +1,5 @@
 // An RFC 6962 tree over fixed-size leaves that is updated in place: the
-// executor's state root (SPEC §5). Only touched leaves and the nodes above
+// executor's state root (docs/transactions.md). Only touched leaves and the nodes above
 // them are re-hashed. Node p of level j covers leaves [p·2^j, (p+1)·2^j) ∩
 // [0, size) and its hash depends on nothing else, so after an update (or an
 // append, whose new leaves are all touched) the changed nodes are exactly the

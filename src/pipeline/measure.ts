@@ -22,7 +22,7 @@ export interface PipelineRunStats {
   /** Per stage: milliseconds with at least one block in the stage. */
   stageMs: Record<Stage, number>;
   tps: { endToEnd: number } & Record<Stage, number>;
-  /** Count of each SPEC §5 receipt code over the run, by name. */
+  /** Count of each docs/transactions.md receipt code over the run, by name. */
   receipts: Record<string, number>;
   stateRoot: string;
   /** One validity mask per block (for the sequential baseline). */

@@ -1,5 +1,5 @@
 // The pre-execution stage a node plugs into its loop: raw block records in,
-// validity flags, receipts and the state root out (SPEC §4–§5).
+// validity flags, receipts and the state root out (docs/transactions.md–§5).
 //
 //   decode ─► verify signatures ─► execute (in block order) ─► state root
 //
@@ -54,7 +54,7 @@ export interface StateTree {
 }
 
 export interface PipelineOptions {
-  /** Genesis accounts (parseGenesis of SPEC §5's JSON). */
+  /** Genesis accounts (parseGenesis of docs/transactions.md's JSON). */
   genesis: readonly GenesisAccount[];
   /** Default DEFAULT_RULES of src/ed25519/verifier.ts (zip215), as `preexec verify` and `preexec run`. */
   rules?: RuleSet;
@@ -87,7 +87,7 @@ export interface PipelineBackends {
 
 export interface Pipeline {
   /**
-   * Takes one block's records (parseBlock of a SPEC §4 block file). Resolves
+   * Takes one block's records (parseBlock of a docs/transactions.md block file). Resolves
    * when the block has been applied; waits for a slot first when
    * `maxBlocksInFlight` blocks are inside. Blocks apply in submission order.
    */

@@ -38,7 +38,7 @@ export interface BlockResult {
   index: number;
   /** One byte per record: 1 = signature valid under the rule set, 0 = invalid or malformed. */
   validity: Uint8Array;
-  /** One SPEC §5 receipt code per record. */
+  /** One docs/transactions.md receipt code per record. */
   receipts: Uint8Array;
   /** State root after this block. */
   stateRoot: Uint8Array;

@@ -1,4 +1,4 @@
-// The Solana pre-execution stage (SPEC §7): parse and sanitize each packet,
+// The Solana pre-execution stage (docs/solana.md): parse and sanitize each packet,
 // drop duplicates, verify every signature in one batch, resolve account
 // locks, and group the valid transactions into conflict-free batches.
 //

@@ -1,4 +1,4 @@
-// Accounts of SPEC §5 in creation order (slot), in a SharedArrayBuffer that
+// Accounts of docs/transactions.md in creation order (slot), in a SharedArrayBuffer that
 // worker_threads (Node) and Web Workers (a cross-origin isolated page) read
 // without copying.
 //

@@ -1,4 +1,4 @@
-// Genesis of SPEC §5: {"accounts": [{"key": "<64 hex>", "balance": "<decimal u64>"}, ...]}.
+// Genesis of docs/transactions.md: {"accounts": [{"key": "<64 hex>", "balance": "<decimal u64>"}, ...]}.
 // Accounts get slots in file order with nonce 0. Every error names the account index.
 import { AccountState } from './account-state.js';
 import { U64_MAX } from '../tx/v1/index.js';

@@ -1,4 +1,4 @@
-// Account state (SPEC §5): shared-memory accounts, genesis, incremental state root.
+// Account state (docs/transactions.md): shared-memory accounts, genesis, incremental state root.
 export {
   AccountState, findCell, findCellBefore, probeFrom, hashKey,
   ACCOUNT_BYTES, LEAF_WORDS, RECORD_WORDS, KEY_WORDS, BALANCE_LO, BALANCE_HI, NONCE_LO, NONCE_HI, SLOT_PLUS_ONE, TOUCH_MARK, TOUCH_INDEX,

@@ -1,4 +1,4 @@
-// The SPEC §5 state root, kept up to date incrementally: after a block only
+// The docs/transactions.md state root, kept up to date incrementally: after a block only
 // the touched accounts' leaves (appended accounts included) go to the tree.
 import type { AccountState } from './account-state.js';
 import { ACCOUNT_BYTES } from './account-state.js';

@@ -1,4 +1,4 @@
-// A workload as files: SPEC §5 genesis JSON and SPEC §4 block files.
+// A workload as files: docs/transactions.md genesis JSON and docs/transactions.md block files.
 import { toHex } from '../hex.js';
 import { serializeBlock, type BlockRecords } from '../tx/v1/index.js';
 import type { GenesisAccount } from './generate.js';

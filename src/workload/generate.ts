@@ -1,4 +1,4 @@
-// Deterministic workloads of signed transfers (SPEC §4) for `preexec gen`,
+// Deterministic workloads of signed transfers (docs/transactions.md) for `preexec gen`,
 // `preexec bench` and the Chrome page. Same spec and seed → same bytes, in
 // Node and in a browser. The generator tracks nonces and balances as it goes,
 // so every transaction it means to be valid is OK when applied in order; it
@@ -172,7 +172,7 @@ function pickTransfer(
         : { from: other, to: keys[0].publicKey, toSlot: 0 };
     }
     case 'new-accounts':
-      // The recipient's account is created by this transfer (SPEC §5).
+      // The recipient's account is created by this transfer (docs/transactions.md).
       return { from: rng.below(n), to: freshKey() };
   }
 }

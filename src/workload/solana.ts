@@ -1,4 +1,4 @@
-// A seeded, realistic mix of Solana transactions (SPEC §7) for `preexec gen
+// A seeded, realistic mix of Solana transactions (docs/solana.md) for `preexec gen
 // --workload solana` and `preexec bench --format solana`: mostly one-signer
 // System transfers with ComputeBudget instructions, some multi-signer
 // transactions, v0 messages loading accounts through lookup tables, calls to
@@ -49,7 +49,7 @@ export const LOOKUP_TABLE_SIZE = 128;
 export const MAX_SOLANA_TXS = 1 << 24;
 export const MAX_SOLANA_ACCOUNTS = 1 << 20;
 
-/** What the generator meant a line to be: '' valid, or the reason SPEC §7 should give. */
+/** What the generator meant a line to be: '' valid, or the reason docs/solana.md should give. */
 export type SolanaIntended = '' | 'duplicate' | 'bad_signature';
 
 export interface SolanaWorkload {

@@ -1,5 +1,5 @@
 // Deterministic ed25519 test cases for every backend (CPU, WebGPU): valid
-// signatures, crafted edge cases and bit flips, plus the SPEC §1 oracles that
+// signatures, crafted edge cases and bit flips, plus the docs/verification.md oracles that
 // give each case's expected verdict under each rule set. Node only (the
 // oracles and fast signing use node:crypto).
 //
@@ -350,7 +350,7 @@ export function casesToBatch(cases: readonly SignatureItem[]): SignatureBatch {
   return packSignatureBatch(cases);
 }
 
-// ---------------------------------------------------------------- oracles (SPEC §1)
+// ---------------------------------------------------------------- oracles (docs/verification.md)
 
 const keyCache = new Map<string, crypto.KeyObject>();
 function nodeKey(publicKey: Uint8Array): crypto.KeyObject {
@@ -411,7 +411,7 @@ function readVectors(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8'));
 }
 
-/** SPEC §1's expected rows on speccheck cases 0..11. */
+/** docs/verification.md's expected rows on speccheck cases 0..11. */
 export const SPECCHECK_ROWS: Record<RuleSet, string> = {
   zip215: 'VVVVVVXXXVVV',
   ref10: 'VVVVXXXXXXXV',
@@ -430,7 +430,7 @@ export function speccheckCases(): VectorCase[] {
 /**
  * Wycheproof ed25519 (151 tests, ref10 verdicts). Tests whose key or
  * signature has the wrong length cannot form a batch item; they are returned
- * separately (their verdict is "invalid" by construction of SPEC §2's codec).
+ * separately (their verdict is "invalid" by construction of docs/verification.md's codec).
  */
 export function wycheproofCases(): { cases: VectorCase[]; wrongLength: Array<{ tcId: number; expected: boolean }> } {
   const w = readVectors('wycheproof-ed25519.json') as {

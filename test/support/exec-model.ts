@@ -1,4 +1,4 @@
-// Test oracles shared by test/exec*.test.ts and test/run*.test.ts: SPEC §5
+// Test oracles shared by test/exec*.test.ts and test/run*.test.ts: docs/transactions.md
 // read literally (BigInt, a Map) and an RFC 6962 root over node:crypto.
 import { closableFromDestroy } from '../../src/lifecycle.js';
 import { createHash } from 'node:crypto';
@@ -8,7 +8,7 @@ import { toHex } from '../../src/hex.js';
 
 export const U64_MAX = (1n << 64n) - 1n;
 
-// ---- the model: SPEC §5 read literally ----
+// ---- the model: docs/transactions.md read literally ----
 export interface ModelAccount { key: Uint8Array; balance: bigint; nonce: bigint }
 export class Model {
   accounts: ModelAccount[] = [];

@@ -11,7 +11,7 @@ import type { BlockRecords } from '../../src/tx/v1/index.js';
 import type { Workload, WorkloadSpec } from '../../src/workload/generate.js';
 import { oracleVerdicts as supportOracleVerdicts } from './ed25519-cases.js';
 
-// Oracles, independent of the pipeline: each rule set's SPEC §1 oracle
+// Oracles, independent of the pipeline: each rule set's docs/verification.md oracle
 // (test/support); the state root is recomputed from scratch over every account.
 export function oracleVerdicts(batch: SignatureBatch, rules: RuleSet = 'ref10'): Uint8Array {
   const n = batch.messageOffsets.length - 1;

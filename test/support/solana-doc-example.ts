@@ -1,6 +1,6 @@
 // Generates docs/examples/solana.b64 and docs/examples/solana-tables.json,
 // the inputs of the examples in docs/solana.md: one line for each reason of
-// SPEC §7 plus valid transactions that conflict. Deterministic (ed25519
+// docs/solana.md plus valid transactions that conflict. Deterministic (ed25519
 // signatures are), so test/solana-cli.test.ts checks the committed files
 // against a fresh run.
 //

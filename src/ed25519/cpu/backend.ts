@@ -1,4 +1,4 @@
-// The CPU backend: SPEC §1/§2 verification on a pool of worker threads.
+// The CPU backend: docs/verification.md verification on a pool of worker threads.
 // Batches are split into segments (bounded memory per job), and each segment
 // goes to every worker as one job (see job.ts); results come back in input
 // order, one byte per item, or the whole call fails.

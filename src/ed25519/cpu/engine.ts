@@ -1,10 +1,10 @@
 // The CPU verifier's inner loop: verifies items [start, end) of columnar
 // batch arrays into a result array. It runs inside the pool's workers (and
 // inline for the single-thread baselines). Three engines:
-//  - 'node':      OpenSSL through node:crypto, which is exactly `ref10` (SPEC §1),
+//  - 'node':      OpenSSL through node:crypto, which is exactly `ref10` (docs/verification.md),
 //                 plus provably equivalent fast paths for `zip215` and `solana`;
 //  - 'webcrypto': the same fast paths on WebCrypto's Ed25519 (browsers), asynchronous;
-//  - 'noble':     the SPEC §1 reference on @noble/curves, where neither exists.
+//  - 'noble':     the docs/verification.md reference on @noble/curves, where neither exists.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { RuleSet } from '../batch.js';
 import { Point, L, bytesToNumberLE, decompress, numberToBytesLE, verifyReference } from '../reference.js';
@@ -12,7 +12,7 @@ import { Point, L, bytesToNumberLE, decompress, numberToBytesLE, verifyReference
 export type CpuEngine = 'node' | 'webcrypto' | 'noble';
 export const CPU_ENGINES: readonly CpuEngine[] = ['node', 'webcrypto', 'noble'];
 
-/** The columnar arrays of a batch (SPEC §2), possibly views into a SharedArrayBuffer. */
+/** The columnar arrays of a batch (docs/verification.md), possibly views into a SharedArrayBuffer. */
 export interface BatchColumns {
   publicKeys: Uint8Array;
   signatures: Uint8Array;
@@ -23,7 +23,7 @@ export interface BatchColumns {
 // ---------------------------------------------------------------- small-order encodings
 
 /**
- * Every 32-byte string that decompresses (SPEC §1 rules) to a point of small
+ * Every 32-byte string that decompresses (docs/verification.md rules) to a point of small
  * order. Derived at load, not typed in: the 8 torsion points are the
  * multiples of one order-8 point; each point's y has its canonical bytes and,
  * when y + p < 2^255, the non-canonical y + p; each y-encoding comes with
@@ -83,7 +83,7 @@ const spki = new Uint8Array(44);
 spki.set(SPKI_ED25519_PREFIX);
 
 /**
- * Imports the 32-byte ed25519 public key at `bytes[at]` (SPEC §1's A, any 32
+ * Imports the 32-byte ed25519 public key at `bytes[at]` (docs/verification.md's A, any 32
  * bytes). JWK first: on Node 20 / OpenSSL 3 it costs ~10 µs where SPKI DER
  * costs ~110 µs (OpenSSL's DER decoder framework), about as much as a verify.
  * Both end in the same OpenSSL raw-key setter, which stores the 32 bytes
@@ -157,7 +157,7 @@ function fromRef10(ref10: boolean, rules: RuleSet, batch: BatchColumns, i: numbe
     case 'ref10':
       return ref10;
     case 'solana':
-      // solana = ref10 ∧ R decompresses ∧ A, R not small order (SPEC §1).
+      // solana = ref10 ∧ R decompresses ∧ A, R not small order (docs/verification.md).
       // ref10-reject ⇒ solana-reject: solana's conditions include all of ref10's.
       // On ref10-accept, R_bytes = encode([S]B − [k]A) is the canonical encoding
       // of a curve point, so R decompresses; A decompresses (ref10 requires it).
@@ -181,7 +181,7 @@ function verifyRangeNode(c: NodeCrypto, batch: BatchColumns, rules: RuleSet, sta
   for (let i = start; i < end; i++) {
     const signature = signatures.subarray(64 * i, 64 * i + 64);
     const message = messages.subarray(messageOffsets[i], messageOffsets[i + 1]);
-    // OpenSSL's Ed25519 verify is SPEC's ref10 oracle itself.
+    // OpenSSL's Ed25519 verify is the contract's ref10 oracle itself.
     const ref10 = c.verify(null, message, nodeKey(c, keyColumn, 32 * i), signature);
     out[i] = fromRef10(ref10, rules, batch, i) ? 1 : 0;
   }

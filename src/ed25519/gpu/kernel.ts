@@ -235,7 +235,7 @@ export function verifyOpCount(): { fieldMul: number; fieldSq: number; fieldAddSu
   // scalarmul's last steps: P − R (no T), its identity test, [8]·(P − R) and its identity test.
   add(1, 0); isIdentity(1); dbl(3, 0); isIdentity(1);
   // hash: SHA-512 ≈ 10.5k ops per 128-byte block, two blocks (one holds
-  // R ‖ A and up to 47 message bytes; a SPEC §4 transaction signs 81), and the
+  // R ‖ A and up to 47 message bytes; a docs/transactions.md transaction signs 81), and the
   // bitwise reduction mod L: 512 steps × ~100 ops.
   const hash = 2 * 10_500 + 512 * 100;
   const u32Ops = mul * c.mul + sq * c.sq + addSub * Math.round((c.add + c.sub) / 2) + canon * c.canon + other + hash;

@@ -1,4 +1,4 @@
-// The input file of `preexec solana` (SPEC §7): one packet per line as
+// The input file of `preexec solana` (docs/solana.md): one packet per line as
 // standard padded base64. A line that is not base64 is a bad transaction
 // (null here, `malformed` later), not a bad file; an empty line (other than
 // the final newline) is a bad file. Every packet is decoded into one shared

@@ -1,4 +1,4 @@
-// Conflict levels and batches (SPEC §7). Two transactions conflict when one
+// Conflict levels and batches (docs/solana.md). Two transactions conflict when one
 // writes an account the other reads or writes. A transaction's level is 0
 // without an earlier conflicting one, else 1 + the highest level among them.
 // One pass: per account, the level of its last writer (writers of one account

@@ -1,4 +1,4 @@
-// Dedup of byte-identical packets (SPEC §7), before any signature work: a
+// Dedup of byte-identical packets (docs/solana.md), before any signature work: a
 // replay flood costs one hash of each copy. Open addressing over a seeded
 // hash of all the bytes; a hash hit is confirmed by comparing the bytes.
 import { hashPacket, randomSeed } from './key-table.js';

@@ -1,4 +1,4 @@
-// Solana wire encoding (SPEC §7): messages (legacy and v0) and whole
+// Solana wire encoding (docs/solana.md): messages (legacy and v0) and whole
 // transactions, plus a compiler from instructions with account metas to a
 // message, the way a wallet lays one out. The generator and the tests use it;
 // the stage itself only decodes.
@@ -67,7 +67,7 @@ class Writer {
 
 /**
  * The message bytes (what the signers sign). Writes what it is given, even
- * where SPEC §7's sanitize would reject it (tests build bad messages this way);
+ * where docs/solana.md's sanitize would reject it (tests build bad messages this way);
  * only what the wire cannot carry throws (a count above 65535, a key not 32 bytes).
  */
 export function encodeSolanaMessage(m: SolanaMessageSpec): Uint8Array {

@@ -4,7 +4,7 @@ import { PACKET_DATA_SIZE, decodeSolanaTransaction, type SolanaDecodeReason, typ
 
 export const solanaFormat: TransactionFormat<SolanaTransaction, SolanaDecodeReason> = {
   name: 'solana',
-  summary: 'Solana wire transactions (legacy and v0 messages, SPEC §7), one packet each',
+  summary: 'Solana wire transactions (legacy and v0 messages, docs/solana.md), one packet each',
   maxSize: PACKET_DATA_SIZE,
   decode: decodeSolanaTransaction,
 };

@@ -1,4 +1,4 @@
-// The Solana wire format (SPEC §7): parsing and sanitizing, account locks, batches.
+// The Solana wire format (docs/solana.md): parsing and sanitizing, account locks, batches.
 export {
   readCompactU16, writeCompactU16, encodeCompactU16, compactU16Length,
   COMPACT_U16_TRUNCATED, COMPACT_U16_NON_CANONICAL, COMPACT_U16_OVERFLOW,

@@ -1,4 +1,4 @@
-// Account locks of a sanitized packet (SPEC §7): resolve its address table
+// Account locks of a sanitized packet (docs/solana.md): resolve its address table
 // lookups against the caller's tables (`address_lookup`), then the resolved
 // keys (static, every lookup's writable, every lookup's read-only) and their
 // writability, refusing a key twice or more than 64 keys (`account_locks`).

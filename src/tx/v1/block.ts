@@ -1,4 +1,4 @@
-// The block file of SPEC §4: records `u32 length (LE) || transaction bytes`.
+// The block file of docs/transactions.md: records `u32 length (LE) || transaction bytes`.
 // A record's bytes are kept whatever they hold; the format decides later
 // whether each is well formed.
 import { InvalidArgumentError, ResourceLimitError } from '../../errors.js';

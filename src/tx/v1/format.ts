@@ -4,7 +4,7 @@ import { TX_SIZE, TX_VERSION, TX_VERSION_OFFSET, decodeTransaction, type Transac
 
 export const transferV1Format: TransactionFormat<Transaction, 'malformed'> = {
   name: 'v1',
-  summary: 'the 145-byte version-1 transfer (SPEC §4) in length-prefixed block files',
+  summary: 'the 145-byte version-1 transfer (docs/transactions.md) in length-prefixed block files',
   maxSize: TX_SIZE,
   decode(bytes) {
     const tx = decodeTransaction(bytes);

@@ -1,4 +1,4 @@
-// The version-1 transfer format (SPEC §4, §5): layout, block file, receipts.
+// The version-1 transfer format (docs/transactions.md): layout, block file, receipts.
 export * from './transaction.js';
 export * from './block.js';
 export * from './receipt.js';

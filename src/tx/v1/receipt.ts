@@ -1,4 +1,4 @@
-// Receipt codes of the version-1 transfer (SPEC §5): what applying one
+// Receipt codes of the version-1 transfer (docs/transactions.md): what applying one
 // record gave. The checks run in the order of the codes.
 
 export const Receipt = {

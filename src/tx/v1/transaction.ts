@@ -1,4 +1,4 @@
-// The project's own version-1 transfer (SPEC §4): this module owns its byte
+// The project's own version-1 transfer (docs/transactions.md): this module owns its byte
 // layout; everything else reads the offsets from here.
 
 export const TX_SIZE = 145;
@@ -51,12 +51,12 @@ export function encodeTransaction(tx: Transaction): Uint8Array {
   return out;
 }
 
-/** Whether a record is a well-formed version-1 transaction (SPEC §4): right length and version byte. */
+/** Whether a record is a well-formed version-1 transaction (docs/transactions.md): right length and version byte. */
 export function isWellFormed(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
   return end - start === TX_SIZE && bytes[start + TX_VERSION_OFFSET] === TX_VERSION;
 }
 
-/** Decodes a record's bytes; null when malformed (wrong length or version), per SPEC §4. */
+/** Decodes a record's bytes; null when malformed (wrong length or version), per docs/transactions.md. */
 export function decodeTransaction(bytes: Uint8Array): Transaction | null {
   if (!isWellFormed(bytes)) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
