@@ -37,13 +37,12 @@ fn digit(item: u32, n: u32, first: u32, w: u32, pos: u32) -> i32 {
 fn addend(item: u32, n: u32, src: u32, d: i32, c: u32) -> Fe {
   let j = max(u32(abs(d)), 1u) - 1u;
   let cc = select(c, 1u - c, d < 0i && c < 2u);
-  var v: Fe;
-  if (src == SRC_TABLE) {
-    v = table_load(table_at(j, cc, item, n), n);
-  } else if (cc == 2u) {
-    // The fixed table is affine (Z = 1) and holds Y+X, Y−X, 2dT.
-    v = fe_small(2u);
-  } else {
+  // The fixed table is affine (Z = 1) and holds Y+X, Y−X, 2dT. Loops of 0
+  // or 1 trips, not ifs (see efgh_to_ext): src and c are uniform, so
+  // SwiftShader loads from one buffer only.
+  var v = fe_small(2u);
+  for (var once = 0u; once < u32(src == SRC_TABLE); once++) { v = table_load(table_at(j, cc, item, n), n); }
+  for (var once = 0u; once < u32(src != SRC_TABLE && c != 2u); once++) {
     v = base_table_load(j * 3u * LIMBS + select(cc, 2u, cc == 3u) * LIMBS, 1u);
   }
   // Edge case digit 0: the identity (1, 1, 2, 0), so every item adds as
@@ -97,7 +96,9 @@ fn scalarmul(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
     let entry = K_DIGITS + K_TABLE_SIZE - 1u - u32(i);
     let horner = i >= 0i && !table_step;
     if (i == i32(K_DIGITS) - 1i) { p = ext_identity(); }
-    if (i <= STEP_EQ) {
+    // Loops of 0 or 1 trips, not ifs (see efgh_to_ext): the identity test
+    // and the table store run on their steps only on SwiftShader too.
+    for (var once = 0u; once < u32(i <= STEP_EQ); once++) {
       let id = ext_is_identity(p);
       if (i == STEP_EQ) { eq_pr = id; } else { small_pr = id; }
     }
@@ -115,7 +116,7 @@ fn scalarmul(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
       // T when another addition follows, and for P itself (−R is added to it).
       p = add_step(p, item, n, src, d, src + 1u < addends || i == 0i || table_step);
     }
-    if (table_step) { table_put(entry, item, n, p); }
+    for (var once = 0u; once < u32(table_step); once++) { table_put(entry, item, n, p); }
   }
 
   // ref10/solana: encode(P) == R_bytes. encode is injective and only ever

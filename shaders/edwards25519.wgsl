@@ -41,11 +41,13 @@ struct Efgh { e: Fe, f: Fe, g: Fe, h: Fe }
 // F and G end with the second and third products (at most five elements
 // live). T only when the next operation reads it: a doubling does not.
 fn efgh_to_ext(q: Efgh, with_t: bool) -> Ext {
+  var t = Fe();
+  // A loop of 0 or 1 trips, not an if: SwiftShader runs both sides of every
+  // if (lanes masked) but skips a loop no lane enters; with_t is uniform.
+  for (var once = 0u; once < u32(with_t); once++) { t = fe_mul(q.e, q.h); }
   let x = fe_mul(q.e, q.f);
   let z = fe_mul(q.f, q.g);
   let y = fe_mul(q.g, q.h);
-  var t = Fe();
-  if (with_t) { t = fe_mul(q.e, q.h); }
   return Ext(x, y, z, t);
 }
 

@@ -156,6 +156,29 @@ describe('createStaging (Dawn)', () => {
     staging.destroy();
   });
 
+  it('paced reads (sleep through the predicted time, then map) return the bytes, also queued back to back', async () => {
+    const c = await acquireGpu();
+    const staging = createStaging(c);
+    const read = (role: string, words: number[], units: number) => {
+      const buf = staging.upload(role, new Uint32Array(words));
+      return staging.submitAndRead(c.device.createCommandEncoder(), [{ buffer: buf, offset: 0, size: 4 * words.length }], { kind: 'test', units })
+        .then(([b]) => [...new Uint32Array(b.buffer, b.byteOffset, words.length)]);
+    };
+    // The first read teaches the time per unit (for up to 40 units); holding
+    // the event loop makes it take ≥ 30 ms, so the next ones sleep before mapping.
+    const first = read('a', [1, 2], 40);
+    const until = performance.now() + 30;
+    while (performance.now() < until) { /* hold the event loop */ }
+    expect(await first).toEqual([1, 2]);
+    const [x, y] = await Promise.all([read('b', [3, 4, 5], 40), read('c', [6], 40)]);
+    expect(x).toEqual([3, 4, 5]);
+    expect(y).toEqual([6]);
+    // A device lost during the sleep fails the read.
+    const pending = read('d', [7], 400);
+    c.destroy();
+    await expect(pending).rejects.toThrow(/destroyed|lost|abort|unmapped/i);
+  });
+
   it('fails a read in flight when the device is lost', async () => {
     const lostCtx = await acquireGpu();
     const staging = createStaging(lostCtx);

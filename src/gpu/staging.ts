@@ -173,12 +173,32 @@ export interface Staging {
   /**
    * Appends copies of `regions` to `encoder`, submits it (one submit), maps one
    * readback buffer (one mapAsync) and returns each region's bytes (copies the
-   * caller owns). Rejects if the device is lost meanwhile.
+   * caller owns). Rejects if the device is lost meanwhile. With `pace`, the
+   * map is asked for only near the predicted end of the work (see PacedWork).
    */
-  submitAndRead(encoder: GPUCommandEncoder, regions: readonly ReadRegion[]): Promise<Uint8Array[]>;
+  submitAndRead(encoder: GPUCommandEncoder, regions: readonly ReadRegion[], pace?: PacedWork): Promise<Uint8Array[]>;
   /** Destroys every pooled buffer. */
   destroy(): void;
 }
+
+/**
+ * Work whose duration grows with `units` (items of a kernel), learned per
+ * `kind`. Why: while a map is pending, Dawn's Node binding polls the device
+ * in a setImmediate loop that keeps one CPU core busy, and on a software
+ * adapter (SwiftShader) that core is the GPU's. A paced read sleeps through
+ * most of the predicted time and maps only then, so the poll spins for the
+ * tail alone. The prediction follows a faster run at once and a slower one
+ * slowly, and the sleep is PACE_FRACTION of it, so a wrong one costs little
+ * and corrects itself.
+ */
+export interface PacedWork {
+  kind: string;
+  units: number;
+}
+
+/** Share of the predicted time slept before mapping; shorter sleeps are skipped. */
+const PACE_FRACTION = 0.7;
+const PACE_MIN_SLEEP_MS = 4;
 
 const MIN_BUFFER = 256;
 
@@ -195,6 +215,10 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
   // Readback buffers are not shared while mapped or pending: a free list.
   const freeReadback: GPUBuffer[] = [];
   let destroyed = false;
+  // Milliseconds per unit of each paced kind and the units of the run it
+  // comes from, and when the queue is predicted to drain.
+  const estimates = new Map<string, { msPerUnit: number; units: number }>();
+  let queueFreeAt = 0;
 
   const sizeFor = (size: number) => {
     // Power-of-two growth amortises reallocations; never above the device's maximum.
@@ -223,7 +247,7 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
       writePadded(device, buf, bytes);
       return buf;
     },
-    async submitAndRead(encoder, regions) {
+    async submitAndRead(encoder, regions, pace) {
       if (destroyed) throw new Error('staging: used after destroy()');
       let total = 0;
       const at: number[] = [];
@@ -243,8 +267,26 @@ export function createStaging(ctx: GpuContext, limitsOverride?: Partial<StagingL
       else rb = device.createBuffer({ label: 'readback', size: roundUpPow2(total), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       regions.forEach((r, i) => encoder.copyBufferToBuffer(r.buffer, r.offset, rb!, at[i], r.size));
       device.queue.submit([encoder.finish()]);
+      // This work starts when the queue drains (earlier submits run first).
+      const start = Math.max(performance.now(), queueFreeAt);
+      const est = pace ? estimates.get(pace.kind) : undefined;
       try {
+        if (pace && est) {
+          // Never extrapolated to more units than measured: with a fixed cost
+          // per dispatch, time per unit falls as units grow, so this is a
+          // lower bound for bigger work and about right for smaller.
+          const predicted = est.msPerUnit * Math.min(pace.units, est.units);
+          queueFreeAt = start + predicted;
+          const sleep = start + PACE_FRACTION * predicted - performance.now();
+          if (sleep >= PACE_MIN_SLEEP_MS) await raceDeviceLoss(ctx, new Promise<void>((res) => setTimeout(res, sleep)));
+        }
         await raceDeviceLoss(ctx, rb.mapAsync(GPUMapMode.READ, 0, total));
+        if (pace && pace.units > 0) {
+          const seen = (performance.now() - start) / pace.units;
+          // Down at once, up slowly: an estimate too low only shortens the sleep.
+          const msPerUnit = !est || seen < est.msPerUnit ? seen : est.msPerUnit + (seen - est.msPerUnit) / 4;
+          estimates.set(pace.kind, { msPerUnit, units: pace.units });
+        }
       } catch (e) {
         // A failed map (a lost device) leaves the buffer unusable: drop it, not pool it.
         rb.destroy();

@@ -147,7 +147,7 @@ export function createGpuVerifyKernel(ctx: GpuContext, opts: GpuVerifyKernelOpti
       // ed25519_verify_curve.wgsl's bindings: params, points, table, scalars, base table, flags, verdicts.
       dispatch('scalarmul', [params, points, table, scalars, tableBuffer, flags, verdicts], n);
       pass.end();
-      const [words] = await staging.submitAndRead(encoder, [{ buffer: state.verdicts, offset: 0, size: 4 * n }]);
+      const [words] = await staging.submitAndRead(encoder, [{ buffer: state.verdicts, offset: 0, size: 4 * n }], { kind: 'ed25519 verify', units: n });
       const masks = new Uint32Array(words.buffer, words.byteOffset, n);
       return Uint8Array.from(masks);
     } finally {
