@@ -2,8 +2,6 @@
 // [Symbol.asyncDispose] (so `await using` works), destroy() as its deprecated
 // alias; and GPU handles that do not keep a forgetful program alive (worker
 // threads: test/worker-unref.test.ts).
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createVerifier } from '../src/ed25519/verifier.js';
 import { packSignatureBatch } from '../src/ed25519/batch.js';
@@ -12,6 +10,7 @@ import { createIncrementalMerkleTree } from '../src/merkle/incremental.js';
 import { createExecutor } from '../src/exec/executor.js';
 import { createPipeline } from '../src/pipeline/pipeline.js';
 import { stateFromGenesis } from '../src/state/genesis.js';
+import { runFixture } from './support/fixture-run.js';
 
 const item = { publicKey: new Uint8Array(32), signature: new Uint8Array(64), message: new Uint8Array(0) };
 
@@ -51,16 +50,7 @@ describe('close() and await using', () => {
 
 describe('GPU handles and process exit', () => {
   it('a program that forgets to close a WebGPU hasher and tree exits by itself', async () => {
-    const script = fileURLToPath(new URL('./fixtures/forget-to-close-gpu.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d; });
-    child.stderr.on('data', (d: Buffer) => { stderr += d; });
-    const code = await new Promise<number | string>((resolve) => {
-      const timer = setTimeout(() => { child.kill('SIGKILL'); resolve('timeout'); }, 120_000);
-      child.on('exit', (c, signal) => { clearTimeout(timer); resolve(c ?? signal ?? 'unknown'); });
-    });
+    const { code, stdout, stderr } = await runFixture('forget-to-close-gpu.ts');
     expect(code, stderr).toBe(0);
     expect(stdout).toBe('done 32 32\n');
   });

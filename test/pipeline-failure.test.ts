@@ -23,6 +23,14 @@ async function w8(): Promise<Workload> {
   return workload;
 }
 
+/** The shared workload, its sequential reference, and a ref10 pipeline on one worker with slowStages(). */
+async function slowPipeline(opts: { maxBlocksInFlight?: number } = {}) {
+  const w = await w8();
+  const want = sequentialReference(w, w.blocks);
+  const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, ...opts, ...slowStages() });
+  return { w, want, p };
+}
+
 /** Every result the caller got (delivered, then taken) is the reference's for its block, and the state root is the last one's. */
 async function expectConsistent(p: Awaited<ReturnType<typeof createPipeline>>, got: BlockResult[], want: ReturnType<typeof sequentialReference>): Promise<void> {
   got.forEach((r, i) => {
@@ -41,9 +49,7 @@ describe('pipeline failure semantics (issue 10 #4)', () => {
   };
   for (const [what, source] of Object.entries(throwingSources)) {
     it(`${what}: every result reaches the caller, then the error`, async () => {
-      const w = await w8();
-      const want = sequentialReference(w, w.blocks);
-      const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, maxBlocksInFlight: 3, ...slowStages() });
+      const { w, want, p } = await slowPipeline({ maxBlocksInFlight: 3 });
       const got: BlockResult[] = [];
       await expect((async () => { for await (const r of p.process(source(w.blocks))) got.push(r); })()).rejects.toThrow('disk read failed');
       expect(got.length).toBe(what.includes('two') ? 2 : 1);
@@ -53,9 +59,7 @@ describe('pipeline failure semantics (issue 10 #4)', () => {
   }
 
   it('an early break: blocks not yet executing are withdrawn, those applied are kept for takeUndelivered()', async () => {
-    const w = await w8();
-    const want = sequentialReference(w, w.blocks);
-    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, maxBlocksInFlight: 3, ...slowStages() });
+    const { w, want, p } = await slowPipeline({ maxBlocksInFlight: 3 });
     let pulled = 0;
     async function* source() { for (const b of w.blocks) { pulled++; yield b; } }
     const got: BlockResult[] = [];
@@ -73,9 +77,7 @@ describe('pipeline failure semantics (issue 10 #4)', () => {
   });
 
   it('a consumer that throws in its loop body: the same as a break', async () => {
-    const w = await w8();
-    const want = sequentialReference(w, w.blocks);
-    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, maxBlocksInFlight: 3, ...slowStages() });
+    const { w, want, p } = await slowPipeline({ maxBlocksInFlight: 3 });
     const got: BlockResult[] = [];
     await expect((async () => { for await (const r of p.process(w.blocks)) { got.push(r); if (got.length === 2) throw new Error('consumer failed'); } })()).rejects.toThrow('consumer failed');
     await expectConsistent(p, [...got, ...p.takeUndelivered()], want);
@@ -83,9 +85,7 @@ describe('pipeline failure semantics (issue 10 #4)', () => {
   });
 
   it('close() while process() runs: submitted blocks are applied and delivered, then PipelineClosedError; nothing more is pulled', async () => {
-    const w = await w8();
-    const want = sequentialReference(w, w.blocks);
-    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, maxBlocksInFlight: 2, ...slowStages() });
+    const { w, want, p } = await slowPipeline({ maxBlocksInFlight: 2 });
     let pulled = 0;
     async function* source() { for (const b of w.blocks) { pulled++; yield b; } }
     const got: BlockResult[] = [];
@@ -105,9 +105,7 @@ describe('pipeline failure semantics (issue 10 #4)', () => {
   });
 
   it('a second concurrent process() is refused with PipelineBusyError; the first is unaffected', async () => {
-    const w = await w8();
-    const want = sequentialReference(w, w.blocks);
-    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, maxBlocksInFlight: 2, ...slowStages() });
+    const { w, want, p } = await slowPipeline({ maxBlocksInFlight: 2 });
     const first = p.process(w.blocks.slice(0, 4));
     const got: BlockResult[] = [];
     const r0 = await first.next();
@@ -124,9 +122,7 @@ describe('pipeline failure semantics (issue 10 #4)', () => {
   });
 
   it('a block that is not one is refused (InvalidArgumentError) without breaking the pipeline', async () => {
-    const w = await w8();
-    const want = sequentialReference(w, w.blocks);
-    const p = await createPipeline({ genesis: w.genesis, rules: 'ref10', workers: 1, ...slowStages() });
+    const { w, want, p } = await slowPipeline();
     await expect(p.submit(null as never)).rejects.toThrow(InvalidArgumentError);
     await expect(p.submit({ bytes: new Uint8Array(0), offsets: new Uint32Array(1), count: 3 })).rejects.toThrow(/count \+ 1 offsets/);
     const r0 = await p.submit(w.blocks[0]);
