@@ -2,6 +2,7 @@
 // --help prints the usage and exits 0; an unknown flag, a missing value or a
 // bad number is one line on stderr and exit 2, before any work starts.
 import { parseFlags, UsageError, wantsHelp, type ParsedFlags } from '../src/cli/args.js';
+import { quoteForMessage } from '../src/errors.js';
 
 export interface BenchFlagSpec {
   /** Printed by --help: what the script measures, its flags with their defaults, an example. */
@@ -43,7 +44,7 @@ export function benchFlags(spec: BenchFlagSpec, argv: readonly string[] = proces
       const v = flags.value(name);
       if (v === undefined) return fallback;
       const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got ${JSON.stringify(v)}`);
+      if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got ${quoteForMessage(v)}`);
       return n;
     }),
     text: (name, fallback) => flags.value(name) ?? fallback,

@@ -33,6 +33,23 @@ export interface ParsedFlags {
   positiveInt(name: string, fallback: number): number;
 }
 
+/** `--seed`-style flag: a non-negative safe integer, or undefined when absent. */
+export function seedFlag(flags: ParsedFlags, name: string): number | undefined {
+  const text = flags.value(name);
+  if (text === undefined) return undefined;
+  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** A percentage flag (decimal digits, at most 100), as typed; undefined when absent. */
+export function percentFlag(flags: ParsedFlags, name: string): number | undefined {
+  const text = flags.value(name);
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || v > 100) throw new UsageError(`--${name} must be a percentage in [0, 100], got ${JSON.stringify(text)}`);
+  return v;
+}
+
 export function parseFlags(argv: readonly string[], spec: FlagSpec): ParsedFlags {
   const valued = new Set([...(spec.values ?? []), ...(spec.repeatable ?? [])]);
   const repeatable = new Set(spec.repeatable ?? []);

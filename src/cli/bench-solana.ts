@@ -16,7 +16,7 @@ import { createVerifier, type BackendChoice } from '../ed25519/verifier.js';
 import {
   DEFAULT_SOLANA_BATCH_SIZE, createSolanaStage, finishSolanaPackets, packSolanaSignatures, prepareSolanaPackets, type SolanaStage, type SolanaStageResult,
 } from '../solana/stage.js';
-import { median } from '../stats.js';
+import { median, medianBy } from '../stats.js';
 import { AccountLockResolver } from '../tx/solana/locks.js';
 import { generateSolanaWorkload, type SolanaWorkload } from '../workload/solana.js';
 import { nodeSigner } from '../workload/signer-node.js';
@@ -128,7 +128,7 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
       await stage.close();
     }
   }
-  const med = [...results].sort((a, b) => a.timings.totalMs - b.timings.totalMs)[Math.floor((results.length - 1) / 2)];
+  const med = medianBy(results, (r) => r.timings.totalMs)!;
   const sigs = med.signatures;
 
   // The verifier alone on the stage's own signature batch (the packing left out), and the

@@ -18,6 +18,7 @@ import { toHex } from '../hex.js';
 import { merkleRoot } from '../merkle/reference.js';
 import { createPipeline, type Backend } from '../pipeline/pipeline.js';
 import { measurePipelineRun, measureSequentialExecute, median, STAGES, type PipelineRunStats } from '../pipeline/measure.js';
+import { medianBy } from '../stats.js';
 import { ACCOUNT_BYTES } from '../state/account-state.js';
 import { stateFromGenesis } from '../state/genesis.js';
 import { generateWorkload } from '../workload/generate.js';
@@ -128,8 +129,7 @@ export async function benchCommand(argv: string[], io: CommandIo, env: { isTTY?:
   for (const s of runStats) {
     if (s.stateRoot !== runStats[0].stateRoot) throw new Error(`pipeline runs disagree on the state root (${runStats[0].stateRoot} vs ${s.stateRoot})`);
   }
-  const byE2e = [...runStats].sort((a, b) => a.wallMs - b.wallMs);
-  const med = byE2e[Math.floor((byE2e.length - 1) / 2)];
+  const med = medianBy(runStats, (s) => s.wallMs)!;
 
   // 3. Baselines on the same transactions.
   progress.update('baseline: node:crypto verify on one thread');

@@ -3,7 +3,7 @@
 // that is renamed to --out only when every file is written; SIGINT/SIGTERM
 // remove it, and a lock file beside --out keeps two runs off one target.
 import type { CommandIo } from '../cli.js';
-import { UsageError, parseFlags, wantsHelp, type ParsedFlags } from './args.js';
+import { UsageError, parseFlags, percentFlag, seedFlag, wantsHelp, type ParsedFlags } from './args.js';
 import { createProgress, stderrIsTTY } from './progress.js';
 import { WORKLOADS, DEFAULT_BAD_SIG_PERCENT, generateWorkload, type WorkloadSpec } from '../workload/generate.js';
 import { blockFileName, blockToFile, genesisToJson } from '../workload/files.js';
@@ -48,18 +48,11 @@ export const WORKLOAD_FLAGS = ['workload', 'accounts', 'txs', 'blocks', 'seed', 
 
 export function workloadSpecFromFlags(flags: ParsedFlags, defaults: Omit<WorkloadSpec, 'workload'> & { workload?: WorkloadSpec['workload'] }): WorkloadSpec {
   const workload = flags.choice('workload', WORKLOADS, defaults.workload ?? 'uniform');
-  const seedText = flags.value('seed');
-  let seed = defaults.seed;
-  if (seedText !== undefined) {
-    if (!/^(0|[1-9][0-9]*)$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(seedText)}`);
-    seed = Number(seedText);
-  }
+  const seed = seedFlag(flags, 'seed') ?? defaults.seed;
   let badSigPercent: number | undefined;
-  const badText = flags.value('bad-sigs');
-  if (badText !== undefined) {
+  if (flags.value('bad-sigs') !== undefined) {
     if (workload !== 'bad-sigs') throw new UsageError(`--bad-sigs applies only to --workload bad-sigs, not ${workload}`);
-    badSigPercent = Number(badText);
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(badText) || badSigPercent > 100) throw new UsageError(`--bad-sigs must be a percentage in [0, 100], got ${JSON.stringify(badText)}`);
+    badSigPercent = percentFlag(flags, 'bad-sigs');
   } else if (workload === 'bad-sigs') badSigPercent = DEFAULT_BAD_SIG_PERCENT;
   const accounts = flags.positiveInt('accounts', defaults.accounts);
   if (accounts < 2) throw new UsageError(`--accounts must be at least 2 (a transfer needs two accounts), got ${accounts}`);
