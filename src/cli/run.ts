@@ -10,7 +10,7 @@ import { quoteForMessage, ResourceLimitError } from '../errors.js';
 import { compileProgress } from './progress.js';
 import { RULE_SETS } from '../ed25519/batch.js';
 import { DEFAULT_RULES, createVerifier, type Verifier } from '../ed25519/verifier.js';
-import { acquireGpu, type GpuContext } from '../gpu/device.js';
+import { acquireGpu, noGpuReason, type GpuContext } from '../gpu/device.js';
 import { createIncrementalMerkleTree } from '../merkle/incremental.js';
 import { defaultWorkerCount } from '../pool/worker-pool.js';
 import { parseBlock, type BlockRecords } from '../tx/v1/index.js';
@@ -89,7 +89,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
     } else if (backend === 'auto') {
       // 'auto' lets the verifier decide (it never picks a software adapter
       // over the CPU); the state root follows the verifier's choice.
-      try { ctx = await acquireGpu(); } catch (e) { ctx = undefined; noGpu = `no GPU: ${String((e as Error)?.message ?? e).split('\n')[0]}`; }
+      try { ctx = await acquireGpu(); } catch (e) { ctx = undefined; noGpu = noGpuReason(e); }
     }
     verifier = await createVerifier({ rules, backend, device: ctx, workers, onCompileProgress: compileProgress(io, false) });
     const treeBackend = verifier.backend === 'webgpu' && ctx ? 'webgpu' : 'cpu';

@@ -139,14 +139,14 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
   let ctx = options.device;
   let ownsCtx = false;
   if (!ctx) {
-    const { acquireGpu } = await import('../gpu/device.js');
+    const { acquireGpu, noGpuReason } = await import('../gpu/device.js');
     try {
       ctx = await acquireGpu();
       ownsCtx = true;
     } catch (e) {
       // 'webgpu' was asked for by name: its absence is the caller's error to see.
       if (choice === 'webgpu') throw e;
-      return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), undefined, `no GPU: ${firstLine(e)}`);
+      return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), undefined, noGpuReason(e));
     }
   }
   const gpuCtx = ctx;
@@ -248,10 +248,6 @@ function cpuVerifier(rules: RuleSet, cpu: CpuVerifier, adapter: AdapterReport | 
     ...(fallbackReason ? { fallbackReason } : {}),
     verify: (batch: SignatureBatch) => cpu.verify(batch, rules),
   }, () => cpu.destroy());
-}
-
-function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0];
 }
 
 /** A short human name for an adapter. */

@@ -98,6 +98,11 @@ function describeAdapter(adapter: GPUAdapter, runtime: AdapterReport['runtime'],
   };
 }
 
+/** Why 'auto' fell back to the CPU when acquireGpu() threw: the first line of its error. */
+export function noGpuReason(e: unknown): string {
+  return `no GPU: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
+}
+
 /**
  * Acquires a GPUDevice. Throws GpuUnavailableError (naming what was tried)
  * when there is no adapter at all.

@@ -6,7 +6,7 @@
 // slower than hashing natively, so 'auto' then uses the CPU backend, as it
 // does when no adapter can be acquired at all. 'webgpu' always uses the GPU
 // (software or not) and fails if there is none.
-import { acquireGpu, type GpuContext } from '../gpu/device.js';
+import { acquireGpu, noGpuReason, type GpuContext } from '../gpu/device.js';
 import { createCpuMerkleEngine } from './cpu.js';
 import { createGpuMerkleEngine, type GpuMerkleOptions } from './gpu.js';
 import { toColumnar, type Leaves } from './reference.js';
@@ -57,7 +57,7 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
         ctx = await acquireGpu();
       } catch (e) {
         if (backend === 'webgpu') throw e;
-        reason = `no GPU: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
+        reason = noGpuReason(e);
       }
     }
     if (ctx && (backend === 'webgpu' || !ctx.report.isSoftware)) {

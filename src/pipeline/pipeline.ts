@@ -13,7 +13,7 @@
 // GPU plumbing, cryptography and execution stay in their modules; this file
 // only wires them: `createVerifier` (src/ed25519), `createExecutor`
 // (src/exec), `createIncrementalMerkleTree` (src/merkle).
-import { raceDeviceLoss, type AdapterReport, type GpuContext } from '../gpu/device.js';
+import { noGpuReason, raceDeviceLoss, type AdapterReport, type GpuContext } from '../gpu/device.js';
 import type { RuleSet, SignatureBatch } from '../ed25519/batch.js';
 import type { BlockRecords } from '../tx/v1/index.js';
 import type { GenesisAccount } from '../state/genesis.js';
@@ -174,7 +174,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       } catch (e) {
         // Named explicitly, a missing GPU is the caller's error; 'auto' falls back to the CPU.
         if (verifyBackend === 'webgpu' || rootBackend === 'webgpu') throw e;
-        noGpu = `no GPU: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
+        noGpu = noGpuReason(e);
       }
     }
 
