@@ -1,4 +1,4 @@
-// Issue 10 #5, #6, #9: every backend reads its inputs when called (a caller
+// Every backend reads its inputs when called (a caller
 // may zero or reuse its buffers as soon as the promise exists), accepts
 // SharedArrayBuffer-backed inputs, refuses misuse with InvalidArgumentError,
 // and throws the same error class after destroy().

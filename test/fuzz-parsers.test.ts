@@ -1,4 +1,4 @@
-// Issue 10: every parser of an untrusted input, fuzzed with seeded mutations
+// Every parser of an untrusted input, fuzzed with seeded mutations
 // (test/support/fuzz.ts), at least 5,000 inputs each per run. Each input
 // either fails with the parser's own error class and a one-line reason, or
 // parses to what an independent reference reads from the same bytes. A crash

@@ -1,4 +1,4 @@
-// Issue 10 #9: the reason an error gives is the right one, on one bounded line.
+// The reason an error gives is the right one, on one bounded line.
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../src/hex.js';
 import { parseVerifyInput } from '../src/cli/verify.js';

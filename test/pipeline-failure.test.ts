@@ -1,4 +1,4 @@
-// Issue 10 #4: a pipeline loses no applied block's results, whatever its
+// A pipeline loses no applied block's results, whatever its
 // source, its consumer or a concurrent close()/process() does.
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../src/hex.js';
@@ -41,7 +41,7 @@ async function expectConsistent(p: Awaited<ReturnType<typeof createPipeline>>, g
   expect(toHex(await p.stateRoot()), 'the state has advanced exactly past the blocks whose results the caller has').toBe(want.roots[got.length - 1]);
 }
 
-describe('pipeline failure semantics (issue 10 #4)', () => {
+describe('pipeline failure semantics', () => {
   // An async generator that throws after two blocks, and a synchronous one after one.
   const throwingSources = {
     'an async source that throws after two blocks': (b: readonly BlockRecords[]) => (async function* () { yield b[0]; yield b[1]; throw new Error('disk read failed'); })(),

@@ -1,4 +1,4 @@
-// Issue 10 #1, #2, #3, #9: the probe's worst inputs, run as real processes,
+// Hostile inputs, run as real processes,
 // fail fast with one clean line (exit 2) and a peak RSS under the documented
 // bound (README "Resource limits"), instead of growing without limit.
 import { spawn } from 'node:child_process';
@@ -62,7 +62,7 @@ function expectRefused(o: Outcome, pattern: RegExp): void {
   expect(o.rss, `peak RSS ${Math.round(o.rss / MiB)} MiB`).toBeLessThan(RSS_BOUND);
 }
 
-describe('the probe\'s worst inputs, as processes (issue 10)', () => {
+describe('hostile inputs, as processes', () => {
   it('--block /dev/zero: refused at the cap, naming the file', async () => {
     expectRefused(await cli(['run', '--genesis', join(dir, 'genesis.json'), '--block', '/dev/zero', '--backend', 'cpu', '--workers', '1']), /--block \/dev\/zero: more than the 256 MiB cap/);
   }, 60_000);
