@@ -2,7 +2,7 @@
 // Solana workload's flags, and its files (`packets.b64`: one standard base64
 // transaction per line; `lookup-tables.json`: table address → addresses, all
 // base58), the inputs `preexec solana` reads.
-import { UsageError, percentFlag, seedFlag, type ParsedFlags } from './args.js';
+import { UsageError, type ParsedFlags } from './args.js';
 import { base58Encode } from '../tx/solana/base58.js';
 import { SOLANA_WORKLOAD_DEFAULTS, checkSolanaWorkloadSpec, type SolanaWorkload, type SolanaWorkloadSpec } from '../workload/solana.js';
 import type { SolanaLookupTable } from '../tx/solana/encode.js';
@@ -26,14 +26,13 @@ export function rejectSolanaOnlyFlags(flags: ParsedFlags, workload: string): voi
 export function solanaWorkloadSpecFromFlags(flags: ParsedFlags, defaults: Partial<SolanaWorkloadSpec> = {}): SolanaWorkloadSpec {
   if (flags.has('blocks')) throw new UsageError('--blocks does not apply to --workload solana (one file of --txs packets)');
   const spec: SolanaWorkloadSpec = { ...SOLANA_WORKLOAD_DEFAULTS, ...defaults };
-  const seed = seedFlag(flags, 'seed');
-  if (seed !== undefined) spec.seed = seed;
+  spec.seed = flags.nonNegativeInt('seed', spec.seed);
   spec.txs = flags.positiveInt('txs', spec.txs);
   spec.accounts = flags.positiveInt('accounts', spec.accounts);
   spec.hotAccounts = flags.positiveInt('hot-accounts', spec.hotAccounts);
   spec.lookupTables = flags.positiveInt('lookup-tables', spec.lookupTables);
   for (const [flag, key] of PERCENT_FLAGS) {
-    const v = percentFlag(flags, flag);
+    const v = flags.percent(flag);
     if (v !== undefined) (spec as unknown as Record<string, number>)[key] = v / 100;
   }
   try {

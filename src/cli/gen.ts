@@ -3,7 +3,7 @@
 // that is renamed to --out only when every file is written; SIGINT/SIGTERM
 // remove it, and a lock file beside --out keeps two runs off one target.
 import type { CommandIo } from '../cli.js';
-import { UsageError, parseFlags, percentFlag, seedFlag, wantsHelp, type ParsedFlags } from './args.js';
+import { UsageError, parseFlags, wantsHelp, type ParsedFlags } from './args.js';
 import { createProgress, stderrIsTTY } from './progress.js';
 import { WORKLOADS, DEFAULT_BAD_SIG_PERCENT, generateWorkload, type WorkloadSpec } from '../workload/generate.js';
 import { blockFileName, blockToFile, genesisToJson } from '../workload/files.js';
@@ -48,11 +48,11 @@ export const WORKLOAD_FLAGS = ['workload', 'accounts', 'txs', 'blocks', 'seed', 
 
 export function workloadSpecFromFlags(flags: ParsedFlags, defaults: Omit<WorkloadSpec, 'workload'> & { workload?: WorkloadSpec['workload'] }): WorkloadSpec {
   const workload = flags.choice('workload', WORKLOADS, defaults.workload ?? 'uniform');
-  const seed = seedFlag(flags, 'seed') ?? defaults.seed;
+  const seed = flags.nonNegativeInt('seed', defaults.seed);
   let badSigPercent: number | undefined;
-  if (flags.value('bad-sigs') !== undefined) {
+  if (flags.has('bad-sigs')) {
     if (workload !== 'bad-sigs') throw new UsageError(`--bad-sigs applies only to --workload bad-sigs, not ${workload}`);
-    badSigPercent = percentFlag(flags, 'bad-sigs');
+    badSigPercent = flags.percent('bad-sigs');
   } else if (workload === 'bad-sigs') badSigPercent = DEFAULT_BAD_SIG_PERCENT;
   const accounts = flags.positiveInt('accounts', defaults.accounts);
   if (accounts < 2) throw new UsageError(`--accounts must be at least 2 (a transfer needs two accounts), got ${accounts}`);
