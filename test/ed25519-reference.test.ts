@@ -65,6 +65,18 @@ describe('ed25519 reference: published vectors', () => {
   });
 });
 
+/** Crafted and random 32-byte encodings: small order, y >= p, off the curve, torsion points, and every y in [0, 40) and [p − 20, 2^255) with both sign bits. */
+function craftedEncodings(): Uint8Array[] {
+  const rng = createRng(41);
+  return [
+    ...LOW_ORDER_ENCODINGS, ...NON_CANONICAL_ENCODINGS, ...OFF_CURVE_ENCODINGS,
+    ...TORSION_POINTS.map(compress),
+    ...Array.from({ length: 200 }, () => rng.bytes(32)),
+    ...[...Array.from({ length: 40 }, (_, i) => BigInt(i)), ...Array.from({ length: 39 }, (_, i) => P - 20n + BigInt(i))]
+      .flatMap((y) => [numberToBytesLE(y, 32), (() => { const b = numberToBytesLE(y, 32); b[31] |= 0x80; return b; })()]),
+  ];
+}
+
 describe('ed25519 reference: decompression and small order', () => {
   it('has 14 small-order encodings, each decompressing to a point with [8]P = 0', () => {
     expect(LOW_ORDER_ENCODINGS).toHaveLength(14);
@@ -79,31 +91,14 @@ describe('ed25519 reference: decompression and small order', () => {
   });
 
   it('isSmallOrderEncoding agrees with decompress + [8]P over crafted and random encodings', () => {
-    const rng = createRng(41);
-    const encodings = [
-      ...LOW_ORDER_ENCODINGS, ...NON_CANONICAL_ENCODINGS, ...OFF_CURVE_ENCODINGS,
-      ...TORSION_POINTS.map(compress),
-      ...Array.from({ length: 200 }, () => rng.bytes(32)),
-      // Every y in [0, 40) and [p − 20, 2^255) with both sign bits.
-      ...[...Array.from({ length: 40 }, (_, i) => BigInt(i)), ...Array.from({ length: 39 }, (_, i) => P - 20n + BigInt(i))]
-        .flatMap((y) => [numberToBytesLE(y, 32), (() => { const b = numberToBytesLE(y, 32); b[31] |= 0x80; return b; })()]),
-    ];
-    for (const enc of encodings) {
+    for (const enc of craftedEncodings()) {
       const p = decompress(enc);
       expect(isSmallOrderEncoding(enc, 0), toHex(enc)).toBe(p !== undefined && isSmallOrder(p));
     }
   });
 
   it('webCryptoDecides leaves exactly the items with A or R of small order, or A with y >= p, to the reference', () => {
-    const rng = createRng(43);
-    const encodings = [
-      ...LOW_ORDER_ENCODINGS, ...NON_CANONICAL_ENCODINGS, ...OFF_CURVE_ENCODINGS,
-      ...TORSION_POINTS.map(compress),
-      ...Array.from({ length: 50 }, () => rng.bytes(32)),
-      // Every y in [p − 20, 2^255) with both sign bits: y < p, y = p − 1, and all of y >= p.
-      ...Array.from({ length: 39 }, (_, i) => P - 20n + BigInt(i))
-        .flatMap((y) => [numberToBytesLE(y, 32), (() => { const b = numberToBytesLE(y, 32); b[31] |= 0x80; return b; })()]),
-    ];
+    const encodings = craftedEncodings();
     const honest = validCases(1, 44)[0];
     // Each encoding once as A (with an honest R) and once as R (with an honest A).
     const items: SignatureItem[] = encodings.flatMap((enc) => {
