@@ -3,7 +3,7 @@
 // returns one byte per item in input order, or fails the whole call.
 import type { AdapterReport, GpuContext } from '../gpu/device.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { requireObject } from '../errors.js';
+import { errorFirstLine, requireObject } from '../errors.js';
 import { copyBatch, packSignatureBatch, validateBatch, type RuleSet, type SignatureBatch, type SignatureItem } from './batch.js';
 import { assertRuleSet, createCpuVerifier, type CpuVerifier } from './cpu/backend.js';
 import { closable } from '../lifecycle.js';
@@ -146,7 +146,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
     } catch (e) {
       // 'webgpu' was asked for by name: its absence is the caller's error to see.
       if (choice === 'webgpu') throw e;
-      return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), undefined, `no GPU: ${firstLine(e)}`);
+      return cpuVerifier(rules, await createCpuVerifier({ workers: options.workers }), undefined, `no GPU: ${errorFirstLine(e)}`);
     }
   }
   const gpuCtx = ctx;
@@ -248,10 +248,6 @@ function cpuVerifier(rules: RuleSet, cpu: CpuVerifier, adapter: AdapterReport | 
     ...(fallbackReason ? { fallbackReason } : {}),
     verify: (batch: SignatureBatch) => cpu.verify(batch, rules),
   }, () => cpu.destroy());
-}
-
-function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0];
 }
 
 /** A short human name for an adapter. */
