@@ -1,13 +1,9 @@
 // `preexec bench --format solana`: a tiny run of each mode, to check the
 // report's shape and that flags are checked (figures mean nothing here).
 import { describe, expect, it } from 'vitest';
-import { runCommand } from './support/cli-run.js';
+import { runArgv } from './support/cli-run.js';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const [command, ...rest] = argv;
-  const r = await runCommand(command, ...rest);
-  return { code: r.code, out: r.stdout, err: r.stderr };
-}
+const run = runArgv;
 
 describe('preexec bench --format solana', () => {
   it('reports packets/s and signatures/s per stage beside the node:crypto baseline (--json)', async () => {

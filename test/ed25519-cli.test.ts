@@ -1,28 +1,13 @@
 // `preexec verify` (docs/cli.md): golden output per rule set, human output, and
 // bad input refused with the line number, nothing on stdout, exit 2.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { describe, expect, it } from 'vitest';
 import { toHex } from '../src/hex.js';
+import { runCommand, scratchFiles } from './support/cli-run.js';
 import { SPECCHECK_ROWS, speccheckCases } from './support/ed25519-cases.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'preexec-verify-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['verify', ...argv], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  return { code, stdout, stderr };
-}
+const { dir, file } = scratchFiles('preexec-verify-');
+const run = (...argv: string[]) => runCommand('verify', ...argv);
 
 const line = (c: { publicKey: Uint8Array; signature: Uint8Array; message: Uint8Array }) =>
   JSON.stringify({ publicKey: toHex(c.publicKey), signature: toHex(c.signature), message: toHex(c.message) });
@@ -85,8 +70,7 @@ describe('preexec verify', () => {
     const missing = await run('--in', join(dir, 'nope.jsonl'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no such file/);
-    const binary = join(dir, 'binary.jsonl');
-    writeFileSync(binary, new Uint8Array([0xff, 0xfe, 0x0a]));
+    const binary = file('binary.jsonl', new Uint8Array([0xff, 0xfe, 0x0a]));
     expect((await run('--in', binary, '--backend', 'cpu')).stderr).toMatch(/not UTF-8 text/);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { runArgv } from './support/cli-run.js';
 import { toHex } from '../src/hex.js';
 import { decodeTransaction, parseBlock } from '../src/tx/v1/index.js';
 import { blockToFile, genesisToJson } from '../src/workload/files.js';
@@ -27,12 +27,7 @@ function digest(w: Workload): string {
   return toHex(sha256(all));
 }
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
-}
+const run = runArgv;
 
 const small = (over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({ workload: 'uniform', accounts: 16, txsPerBlock: 40, blocks: 3, seed: 7, ...over });
 

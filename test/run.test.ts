@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { runCommand } from './support/cli-run.js';
 import { encodeSignedPart, serializeBlock } from '../src/tx/v1/index.js';
 import { toHex } from '../src/hex.js';
 import { Model, U64_MAX, oracleRoot } from './support/exec-model.js';
@@ -88,12 +88,7 @@ const blockPaths = fx.blocks.map((recs, b) => {
   return p;
 });
 
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['run', ...argv], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[]) => runCommand('run', ...argv);
 
 describe('preexec run', () => {
   const expectedRoot = toHex(oracleRoot(fx.model.leaves(), 48));

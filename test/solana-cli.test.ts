@@ -8,17 +8,13 @@ import { base58Encode } from '../src/tx/solana/base58.js';
 import { parseSolanaPacketLines } from '../src/tx/solana/base64-lines.js';
 import { runCommand, scratchFiles } from './support/cli-run.js';
 import { SOLANA_DOC_FILES, solanaDocExample } from './support/solana-doc-example.js';
-import { signedTransaction, testAddress } from './support/solana-packets.js';
+import { signedTransaction, SYSTEM_PROGRAM as SYSTEM, systemTransfer, testAddress } from './support/solana-packets.js';
 
 const { dir, file } = scratchFiles('preexec-solana-');
 const run = (...argv: string[]) => runCommand('solana', ...argv);
 
-const SYSTEM = new Uint8Array(32);
 const TABLE = testAddress(900);
-const transfer = (from: number, to: Uint8Array) => signedTransaction({
-  signers: [from], others: [to, SYSTEM], readonlyUnsigned: 1,
-  instructions: [{ programIdIndex: 2, accounts: [0, 1], data: Uint8Array.of(2, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0) }],
-});
+const transfer = (from: number, to: Uint8Array) => systemTransfer(from, to, 5);
 const viaTable = signedTransaction({
   signers: [3], others: [SYSTEM], readonlyUnsigned: 1, version: 0,
   instructions: [{ programIdIndex: 1, accounts: [0, 2] }], lookups: [{ table: TABLE, writable: [0], readonly: [] }],

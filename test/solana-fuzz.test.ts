@@ -10,14 +10,13 @@ import { decodeSolanaTransaction, PACKET_DATA_SIZE } from '../src/tx/solana/deco
 import { encodeSolanaMessage, encodeSolanaTransaction } from '../src/tx/solana/encode.js';
 import { createPrng } from '../src/workload/prng.js';
 import { expectCleanOutcome, mutate } from './support/fuzz.js';
-import { signedTransaction, testAddress } from './support/solana-packets.js';
+import { signedTransaction, SYSTEM_PROGRAM as SYSTEM, systemTransfer, testAddress } from './support/solana-packets.js';
 
-const SYSTEM = new Uint8Array(32);
 const TABLE = testAddress(77);
 const lookupTables = { [base58Encode(TABLE)]: Array.from({ length: 8 }, (_, i) => base58Encode(testAddress(100 + i))) };
 
 const corpus = [
-  signedTransaction({ signers: [1], others: [testAddress(2), SYSTEM], readonlyUnsigned: 1, instructions: [{ programIdIndex: 2, accounts: [0, 1], data: Uint8Array.of(2, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0) }] }),
+  systemTransfer(1, testAddress(2), 9),
   signedTransaction({ signers: [1, 2, 3], readonlySigned: 1, others: [testAddress(5), SYSTEM], readonlyUnsigned: 1, instructions: [{ programIdIndex: 4, accounts: [0, 3] }, { programIdIndex: 4, accounts: [1, 2], data: Uint8Array.of(1) }] }),
   signedTransaction({ signers: [4], others: [SYSTEM], readonlyUnsigned: 1, version: 0, instructions: [{ programIdIndex: 1, accounts: [0, 2, 3, 4] }], lookups: [{ table: TABLE, writable: [0, 1], readonly: [7] }] }),
   signedTransaction({ signers: [5, 6], others: [testAddress(9), SYSTEM], readonlyUnsigned: 1, version: 0, instructions: [{ programIdIndex: 3, accounts: [0, 1, 4], data: new Uint8Array(40) }], lookups: [{ table: TABLE, writable: [], readonly: [2, 3] }, { table: testAddress(78), writable: [0], readonly: [] }] }),

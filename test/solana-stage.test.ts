@@ -12,9 +12,8 @@ import { hashBytes, hashPacket } from '../src/tx/solana/key-table.js';
 import { decodeSolanaTransaction } from '../src/tx/solana/decode.js';
 import { RULE_SETS } from '../src/ed25519/batch.js';
 import { oracleVerdict } from './support/ed25519-cases.js';
-import { encodeRawMessage, encodeRawTransaction, signedTransaction, signerKeyEdgePackets, testAddress, testSigner } from './support/solana-packets.js';
+import { encodeRawMessage, encodeRawTransaction, signedTransaction, signerKeyEdgePackets, SYSTEM_PROGRAM as SYSTEM, systemTransfer, testAddress, testSigner } from './support/solana-packets.js';
 
-const SYSTEM = new Uint8Array(32);
 const COMPUTE_BUDGET = base58Decode('ComputeBudget111111111111111111111111111111');
 const UPGRADEABLE = base58Decode('BPFLoaderUpgradeab1e11111111111111111111111');
 const TABLE = testAddress(1000);
@@ -23,10 +22,7 @@ const tableEntries = Array.from({ length: 10 }, (_, i) => testAddress(2000 + i))
 const lookupTables = { [base58Encode(TABLE)]: tableEntries.map(base58Encode), [base58Encode(OTHER_TABLE)]: [base58Encode(testAddress(3000))] };
 
 /** A System transfer from signer `from` to address `to`. */
-const transfer = (from: number, to: Uint8Array) => signedTransaction({
-  signers: [from], others: [to, SYSTEM], readonlyUnsigned: 1,
-  instructions: [{ programIdIndex: 2, accounts: [0, 1], data: Uint8Array.of(2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0) }],
-});
+const transfer = (from: number, to: Uint8Array) => systemTransfer(from, to, 1);
 
 let stage: SolanaStage;
 beforeAll(async () => { stage = await createSolanaStage({ backend: 'cpu', lookupTables, workers: 2, batchSize: 2 }); });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { getCompiledTransactionMessageDecoder, getTransactionDecoder } from '@solana/kit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCommand } from './support/cli-run.js';
+import { runArgv } from './support/cli-run.js';
 import { lookupTablesToMap, packetsToBase64Lines, lookupTablesToJson } from '../src/cli/gen-solana.js';
 import { toHex } from '../src/hex.js';
 import { createSolanaStage } from '../src/solana/stage.js';
@@ -21,11 +21,7 @@ import { SOLANA_WORKLOAD_DEFAULTS, generateSolanaWorkload, type SolanaWorkload, 
 const spec = (over: Partial<SolanaWorkloadSpec> = {}): SolanaWorkloadSpec => ({ ...SOLANA_WORKLOAD_DEFAULTS, txs: 600, accounts: 64, seed: 5, ...over });
 const digest = (w: SolanaWorkload) => toHex(sha256(new TextEncoder().encode(packetsToBase64Lines(w.packets) + lookupTablesToJson(w.lookupTables))));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const [command, ...rest] = argv;
-  const r = await runCommand(command, ...rest);
-  return { code: r.code, out: r.stdout, err: r.stderr };
-}
+const run = runArgv;
 
 const dirs: string[] = [];
 afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });

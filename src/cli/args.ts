@@ -31,6 +31,10 @@ export interface ParsedFlags {
   choice<T extends string>(name: string, choices: readonly T[], fallback: T): T;
   /** A positive integer, or `fallback` when absent. */
   positiveInt(name: string, fallback: number): number;
+  /** A non-negative integer (a seed), or `fallback` when absent. */
+  nonNegativeInt(name: string, fallback: number): number;
+  /** A percentage in [0, 100] as given (not divided by 100), or undefined when absent. */
+  percent(name: string): number | undefined;
 }
 
 export function parseFlags(argv: readonly string[], spec: FlagSpec): ParsedFlags {
@@ -80,6 +84,19 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec): ParsedFlags
       if (v === undefined) return fallback;
       if (!/^[1-9][0-9]*$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} must be a positive integer, got ${quoteForMessage(v)}`);
       return Number(v);
+    },
+    nonNegativeInt(name, fallback) {
+      const v = values.get(name)?.[0];
+      if (v === undefined) return fallback;
+      if (!/^(0|[1-9][0-9]*)$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+      return Number(v);
+    },
+    percent(name) {
+      const v = values.get(name)?.[0];
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || n > 100) throw new UsageError(`--${name} must be a percentage in [0, 100], got ${JSON.stringify(v)}`);
+      return n;
     },
   };
   return parsed;

@@ -20,7 +20,7 @@ import { median } from '../stats.js';
 import { AccountLockResolver } from '../tx/solana/locks.js';
 import { generateSolanaWorkload, type SolanaWorkload } from '../workload/solana.js';
 import { nodeSigner } from '../workload/signer-node.js';
-import { parseFlags, UsageError } from './args.js';
+import { parseFlags, UsageError, wantsHelp } from './args.js';
 import {
   BASELINE_SAMPLE, adapterLine, bestVerifyBaseline, fmt, lpad, machineInfo, measureVerifyBaselines, pad, sampleBatch,
 } from './bench-common.js';
@@ -37,7 +37,6 @@ export const BENCH_SOLANA_DEFAULTS = { txs: 50_000, parseOnlyTxs: 200_000, runs:
 const STAGE_ROWS = [
   ['decodeMs', 'decode + sanitize'], ['dedupMs', 'dedup'], ['verifyMs', 'sigverify (pack + verify)'], ['locksMs', 'account locks'], ['batchMs', 'batches'],
 ] as const;
-type TimingKey = (typeof STAGE_ROWS)[number][0];
 
 function rate(count: number, ms: number): number {
   return ms > 0 ? Math.round((count * 1000) / ms) : 0;
@@ -63,7 +62,7 @@ function checkAgainstIntent(w: SolanaWorkload, reasons: readonly string[], what:
 }
 
 export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { isTTY?: boolean } = {}): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (wantsHelp(argv)) {
     io.stdout(`${BENCH_SOLANA_USAGE}\n`);
     return 0;
   }
@@ -176,7 +175,7 @@ export async function benchSolanaCommand(argv: string[], io: CommandIo, env: { i
     `adapter: ${adapterLine(adapter)}`,
     '',
     `${pad('stage (median run)', 30)}${lpad('ms', 10)}${lpad('packets/s', 14)}${lpad('signatures/s', 16)}`,
-    ...STAGE_ROWS.map(([k, label]) => row(label, med.timings[k as TimingKey])),
+    ...STAGE_ROWS.map(([k, label]) => row(label, med.timings[k])),
     row('verifier alone (same batch)', verifierMs),
     row('CPU part (all but sigverify)', cpuMs),
     row('whole stage', med.timings.totalMs),
@@ -206,7 +205,7 @@ async function timeVerifierAlone(batch: SignatureBatch, options: { rules: RuleSe
       await verifier.verify(batch);
       times.push(performance.now() - t);
     } finally {
-      await verifier.destroy();
+      await verifier.close();
     }
   }
   return median(times);

@@ -26,21 +26,14 @@ export function rejectSolanaOnlyFlags(flags: ParsedFlags, workload: string): voi
 export function solanaWorkloadSpecFromFlags(flags: ParsedFlags, defaults: Partial<SolanaWorkloadSpec> = {}): SolanaWorkloadSpec {
   if (flags.has('blocks')) throw new UsageError('--blocks does not apply to --workload solana (one file of --txs packets)');
   const spec: SolanaWorkloadSpec = { ...SOLANA_WORKLOAD_DEFAULTS, ...defaults };
-  const seedText = flags.value('seed');
-  if (seedText !== undefined) {
-    if (!/^(0|[1-9][0-9]*)$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(seedText)}`);
-    spec.seed = Number(seedText);
-  }
+  spec.seed = flags.nonNegativeInt('seed', spec.seed);
   spec.txs = flags.positiveInt('txs', spec.txs);
   spec.accounts = flags.positiveInt('accounts', spec.accounts);
   spec.hotAccounts = flags.positiveInt('hot-accounts', spec.hotAccounts);
   spec.lookupTables = flags.positiveInt('lookup-tables', spec.lookupTables);
   for (const [flag, key] of PERCENT_FLAGS) {
-    const text = flags.value(flag);
-    if (text === undefined) continue;
-    const v = Number(text);
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || v > 100) throw new UsageError(`--${flag} must be a percentage in [0, 100], got ${JSON.stringify(text)}`);
-    (spec as unknown as Record<string, number>)[key] = v / 100;
+    const v = flags.percent(flag);
+    if (v !== undefined) (spec as unknown as Record<string, number>)[key] = v / 100;
   }
   try {
     return checkSolanaWorkloadSpec(spec);

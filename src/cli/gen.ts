@@ -48,18 +48,11 @@ export const WORKLOAD_FLAGS = ['workload', 'accounts', 'txs', 'blocks', 'seed', 
 
 export function workloadSpecFromFlags(flags: ParsedFlags, defaults: Omit<WorkloadSpec, 'workload'> & { workload?: WorkloadSpec['workload'] }): WorkloadSpec {
   const workload = flags.choice('workload', WORKLOADS, defaults.workload ?? 'uniform');
-  const seedText = flags.value('seed');
-  let seed = defaults.seed;
-  if (seedText !== undefined) {
-    if (!/^(0|[1-9][0-9]*)$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(seedText)}`);
-    seed = Number(seedText);
-  }
+  const seed = flags.nonNegativeInt('seed', defaults.seed);
   let badSigPercent: number | undefined;
-  const badText = flags.value('bad-sigs');
-  if (badText !== undefined) {
+  if (flags.has('bad-sigs')) {
     if (workload !== 'bad-sigs') throw new UsageError(`--bad-sigs applies only to --workload bad-sigs, not ${workload}`);
-    badSigPercent = Number(badText);
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(badText) || badSigPercent > 100) throw new UsageError(`--bad-sigs must be a percentage in [0, 100], got ${JSON.stringify(badText)}`);
+    badSigPercent = flags.percent('bad-sigs');
   } else if (workload === 'bad-sigs') badSigPercent = DEFAULT_BAD_SIG_PERCENT;
   const accounts = flags.positiveInt('accounts', defaults.accounts);
   if (accounts < 2) throw new UsageError(`--accounts must be at least 2 (a transfer needs two accounts), got ${accounts}`);

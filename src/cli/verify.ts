@@ -7,7 +7,7 @@ import { parseFlags, readTextFile, wantsHelp } from './args.js';
 import { checkFields, parseStrictJson } from '../json-strict.js';
 import { compileProgress } from './progress.js';
 import { RULE_SETS, packSignatureBatch, type SignatureItem } from '../ed25519/batch.js';
-import { createVerifier, DEFAULT_RULES } from '../ed25519/verifier.js';
+import { backendFor, createVerifier, DEFAULT_RULES } from '../ed25519/verifier.js';
 import { fromHex } from '../hex.js';
 
 export class VerifyInputFormatError extends Error {
@@ -109,8 +109,8 @@ export async function verifyCommand(argv: string[], io: CommandIo): Promise<numb
     await verifier.close();
   }
   const verdicts = Array.from(valid, (v) => (v ? '1' : '0')).join('');
-  // With 'auto', batches below the measured crossover go to the CPU: name the backend that verified this one.
-  const usedBackend = verifier.crossoverItems !== undefined && items.length < verifier.crossoverItems ? 'cpu' : verifier.backend;
+  // Name the backend that verified this batch, not the one large batches get.
+  const usedBackend = backendFor(verifier, items.length);
   const fallbackReason = backend === 'auto' && usedBackend === 'cpu'
     ? (verifier.fallbackReason ?? (verifier.crossoverItems !== undefined ? `${items.length} items, below the measured GPU crossover of ${verifier.crossoverItems}` : undefined))
     : undefined;

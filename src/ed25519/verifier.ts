@@ -78,6 +78,11 @@ export interface BackendTiming {
   perItemMs: number;
 }
 
+/** The backend that verifies a batch of `items` items: with 'auto', batches below the measured crossover go to the CPU. */
+export function backendFor(verifier: Pick<Verifier, 'backend' | 'crossoverItems'>, items: number): 'webgpu' | 'cpu' {
+  return verifier.crossoverItems !== undefined && items < verifier.crossoverItems ? 'cpu' : verifier.backend;
+}
+
 /**
  * The smallest batch size at which the GPU is expected to finish first:
  * gpu.fixed + n·gpu.perItem < cpu.fixed + n·cpu.perItem. Infinity when the

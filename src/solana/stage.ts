@@ -7,7 +7,7 @@
 // signature batch), finishSolanaPackets (fold verdicts, batches).
 import { type RuleSet, type SignatureBatch } from '../ed25519/batch.js';
 import type { GpuContext } from '../gpu/device.js';
-import { createVerifier, type BackendChoice, type Verifier, type VerifierOptions } from '../ed25519/verifier.js';
+import { backendFor, createVerifier, type BackendChoice, type Verifier, type VerifierOptions } from '../ed25519/verifier.js';
 import { DestroyedError, requireObject } from '../errors.js';
 import { conflictLevels, cutBatches } from '../tx/solana/batches.js';
 import {
@@ -293,7 +293,7 @@ export async function createSolanaStage(options: SolanaStageOptions = {}): Promi
       batches: finished.batches,
       signatures: prepared.signatures,
       timings: { ...prepared.timings, verifyMs, batchMs: finished.batchMs, totalMs: performance.now() - start },
-      backend: backendUsed(verifier, prepared.signatures),
+      backend: backendFor(verifier, prepared.signatures),
     };
   };
 
@@ -313,14 +313,9 @@ export async function createSolanaStage(options: SolanaStageOptions = {}): Promi
       if (closed) return;
       closed = true;
       await queue;
-      await verifier.destroy();
+      await verifier.close();
     },
     [Symbol.asyncDispose]() { return stage.close(); },
   };
   return stage;
-}
-
-/** With 'auto', batches below the measured crossover go to the CPU. */
-function backendUsed(verifier: Verifier, items: number): string {
-  return verifier.crossoverItems !== undefined && items < verifier.crossoverItems ? 'cpu' : verifier.backend;
 }

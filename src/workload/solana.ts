@@ -6,6 +6,7 @@
 // and small shares of byte-identical duplicates and corrupted signatures.
 // Same spec and seed → same bytes.
 import { sha256 } from '@noble/hashes/sha2.js';
+import { base58DecodeAddress } from '../tx/solana/base58.js';
 import { compileSolanaMessage, encodeSolanaMessage, encodeSolanaTransaction, type SolanaAccountMeta, type SolanaInstructionSpec, type SolanaLookupTable } from '../tx/solana/encode.js';
 import { createPrng, type Prng } from './prng.js';
 import type { Ed25519Signer, SigningKey } from './signer.js';
@@ -68,11 +69,9 @@ export class SolanaWorkloadSpecError extends RangeError {
   override name = 'SolanaWorkloadSpecError';
 }
 
-// The System Program is 32 zero bytes; ComputeBudget111111111111111111111111111111 in bytes.
+// The System Program is 32 zero bytes.
 export const SYSTEM_PROGRAM_ID = new Uint8Array(32);
-export const COMPUTE_BUDGET_PROGRAM_ID = Uint8Array.from([
-  3, 6, 70, 111, 229, 33, 23, 50, 255, 236, 173, 186, 114, 195, 155, 231, 188, 140, 229, 187, 197, 247, 18, 107, 44, 67, 155, 58, 64, 0, 0, 0,
-]);
+export const COMPUTE_BUDGET_PROGRAM_ID = base58DecodeAddress('ComputeBudget111111111111111111111111111111');
 const utf8 = new TextEncoder();
 /** A made-up program (no curve point needed: programs never sign). */
 export const DEMO_PROGRAM_ID = sha256(utf8.encode('webgpu-preexec/solana/demo-program'));

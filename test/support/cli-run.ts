@@ -27,3 +27,10 @@ export async function runCommand(command: string, ...argv: string[]): Promise<{ 
   const code = await main([command, ...argv], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
   return { code, stdout, stderr };
 }
+
+/** Runs `preexec ...argv` (the command first) with the output as `out` and `err`. */
+export async function runArgv(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const [command, ...rest] = argv;
+  const r = await runCommand(command, ...rest);
+  return { code: r.code, out: r.stdout, err: r.stderr };
+}

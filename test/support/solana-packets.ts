@@ -118,6 +118,17 @@ export function signedTransaction(opts: {
   return encodeRawTransaction(pairs.map((p) => ed25519.sign(message, p.secretKey)), message);
 }
 
+/** The System Program's address (32 zero bytes). */
+export const SYSTEM_PROGRAM = new Uint8Array(32);
+
+/** A legacy System transfer of `lamports` (< 256) from test signer `from` to address `to`. */
+export function systemTransfer(from: number, to: Uint8Array, lamports: number): Uint8Array {
+  return signedTransaction({
+    signers: [from], others: [to, SYSTEM_PROGRAM], readonlyUnsigned: 1,
+    instructions: [{ programIdIndex: 2, accounts: [0, 1], data: Uint8Array.of(2, 0, 0, 0, lamports, 0, 0, 0, 0, 0, 0, 0) }],
+  });
+}
+
 /**
  * A legacy transaction whose only signer is `key` (any 32 bytes that
  * decompress, e.g. a small-order encoding), signed with R = [r]B, S = r for
