@@ -9,14 +9,13 @@
 //
 // --quick: tiny sizes and one end-to-end run, to check the path (SwiftShader).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCpuVerifier } from '../src/ed25519/cpu/backend.js';
 import { RULE_SETS, packSignatureBatch, batchItem, type SignatureBatch, type SignatureItem } from '../src/ed25519/batch.js';
 import { createGpuVerifyKernel, VERDICT_BIT } from '../src/ed25519/gpu/kernel.js';
 import { benchCommand } from '../src/cli/bench.js';
-import { sampleBatch } from '../src/cli/bench-common.js';
+import { adapterLine, machineInfo, sampleBatch, type MachineInfo } from '../src/cli/bench-common.js';
 import { parseFlags, UsageError } from '../src/cli/args.js';
 import { acquireGpu, type AdapterReport } from '../src/gpu/device.js';
 import { toHex } from '../src/hex.js';
@@ -64,7 +63,7 @@ export interface GpuBenchReport {
   bench: 'gpu';
   date: string;
   quick: boolean;
-  machine: { cpu: string; cores: number; memoryGiB: number; platform: string; node: string };
+  machine: MachineInfo;
   adapter: AdapterReport;
   runs: number;
   verify: { rows: VerifyRow[]; compileMs: number };
@@ -103,18 +102,11 @@ function verifyBatch(n: number, distinct: SignatureBatch): SignatureBatch {
 export async function runGpuBench(opts: GpuBenchOptions): Promise<GpuBenchReport> {
   const t0 = performance.now();
   const say = opts.onProgress ?? (() => {});
-  const cpus = os.cpus();
-  const machine = {
-    cpu: cpus[0]?.model?.trim() ?? 'unknown',
-    cores: os.availableParallelism?.() ?? cpus.length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    platform: `${os.platform()} ${os.arch()}`,
-    node: process.version,
-  };
+  const machine = machineInfo();
   const ctx = await acquireGpu();
   const sizes = Array.from({ length: opts.maxLog - opts.minLog + 1 }, (_, i) => 2 ** (opts.minLog + i));
   try {
-    say(`adapter: ${[ctx.report.vendor, ctx.report.architecture, ctx.report.device, ctx.report.description].filter(Boolean).join(' / ')}${ctx.report.isSoftware ? ' (SOFTWARE: not GPU speed)' : ''}`);
+    say(`adapter: ${adapterLine(ctx.report)}`);
 
     // ---- the verify kernel alone
     const keys = signers(Math.min(1024, 2 ** Math.min(opts.maxLog, DISTINCT_LOG)));

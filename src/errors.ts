@@ -42,6 +42,11 @@ export function oneLine(message: string, max = MAX_MESSAGE_CHARS): string {
   return first.slice(0, max - note.length) + note;
 }
 
+/** The first line of a caught value's message (an Error's, or the value itself as text). */
+export function errorFirstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
 /** Throws InvalidArgumentError unless `value` is a non-null object (not an array). */
 export function requireObject(value: unknown, what: string): asserts value is object {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,6 +1,6 @@
 // The WGSL ed25519 batch verifier on Dawn (SwiftShader in CI) against the
 // docs/verification.md oracles and the published vectors, for all three rule sets. One
-// GPU pass yields all three verdicts per item (a bitmask), so each batch
+// GPU run yields all three verdicts per item (a bitmask), so each batch
 // here is verified once and compared under every rule set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpu, GpuDeviceLostError, type GpuContext } from '../src/gpu/device.js';

@@ -2,9 +2,9 @@
 // oracles (node:crypto for ref10, noble zip215, ref10 + checks for solana):
 // agreement on everything proves both the reference and the case generators.
 import { describe, expect, it } from 'vitest';
-import { RULE_SETS, type RuleSet, type SignatureItem } from '../src/ed25519/batch.js';
-import { compress, decompress, isSmallOrder, L, P, numberToBytesLE, verifyReference } from '../src/ed25519/reference.js';
-import { isSmallOrderEncoding, SMALL_ORDER_ENCODINGS } from '../src/ed25519/cpu/engine.js';
+import { RULE_SETS, packSignatureBatch, type RuleSet, type SignatureItem } from '../src/ed25519/batch.js';
+import { bytesToNumberLE, compress, decompress, isSmallOrder, L, P, numberToBytesLE, verifyReference } from '../src/ed25519/reference.js';
+import { isSmallOrderEncoding, SMALL_ORDER_ENCODINGS, webCryptoDecides } from '../src/ed25519/cpu/engine.js';
 import { fromHex, toHex } from '../src/hex.js';
 import {
   LOW_ORDER_ENCODINGS, NON_CANONICAL_ENCODINGS, OFF_CURVE_ENCODINGS, RFC8032_TESTS, SPECCHECK_ROWS, TORSION_POINTS,
@@ -65,6 +65,18 @@ describe('ed25519 reference: published vectors', () => {
   });
 });
 
+/** Crafted and random 32-byte encodings: small order, y >= p, off the curve, torsion points, and every y in [0, 40) and [p − 20, 2^255) with both sign bits. */
+function craftedEncodings(): Uint8Array[] {
+  const rng = createRng(41);
+  return [
+    ...LOW_ORDER_ENCODINGS, ...NON_CANONICAL_ENCODINGS, ...OFF_CURVE_ENCODINGS,
+    ...TORSION_POINTS.map(compress),
+    ...Array.from({ length: 200 }, () => rng.bytes(32)),
+    ...[...Array.from({ length: 40 }, (_, i) => BigInt(i)), ...Array.from({ length: 39 }, (_, i) => P - 20n + BigInt(i))]
+      .flatMap((y) => [numberToBytesLE(y, 32), (() => { const b = numberToBytesLE(y, 32); b[31] |= 0x80; return b; })()]),
+  ];
+}
+
 describe('ed25519 reference: decompression and small order', () => {
   it('has 14 small-order encodings, each decompressing to a point with [8]P = 0', () => {
     expect(LOW_ORDER_ENCODINGS).toHaveLength(14);
@@ -79,19 +91,29 @@ describe('ed25519 reference: decompression and small order', () => {
   });
 
   it('isSmallOrderEncoding agrees with decompress + [8]P over crafted and random encodings', () => {
-    const rng = createRng(41);
-    const encodings = [
-      ...LOW_ORDER_ENCODINGS, ...NON_CANONICAL_ENCODINGS, ...OFF_CURVE_ENCODINGS,
-      ...TORSION_POINTS.map(compress),
-      ...Array.from({ length: 200 }, () => rng.bytes(32)),
-      // Every y in [0, 40) and [p − 20, 2^255) with both sign bits.
-      ...[...Array.from({ length: 40 }, (_, i) => BigInt(i)), ...Array.from({ length: 39 }, (_, i) => P - 20n + BigInt(i))]
-        .flatMap((y) => [numberToBytesLE(y, 32), (() => { const b = numberToBytesLE(y, 32); b[31] |= 0x80; return b; })()]),
-    ];
-    for (const enc of encodings) {
+    for (const enc of craftedEncodings()) {
       const p = decompress(enc);
       expect(isSmallOrderEncoding(enc, 0), toHex(enc)).toBe(p !== undefined && isSmallOrder(p));
     }
+  });
+
+  it('webCryptoDecides leaves exactly the items with A or R of small order, or A with y >= p, to the reference', () => {
+    const encodings = craftedEncodings();
+    const honest = validCases(1, 44)[0];
+    // Each encoding once as A (with an honest R) and once as R (with an honest A).
+    const items: SignatureItem[] = encodings.flatMap((enc) => {
+      const asR = honest.signature.slice(); asR.set(enc, 0);
+      return [{ ...honest, publicKey: enc }, { ...honest, signature: asR }];
+    });
+    const smallOrder = (enc: Uint8Array) => { const p = decompress(enc); return p !== undefined && isSmallOrder(p); };
+    const yAtLeastP = (enc: Uint8Array) => { const y = enc.slice(); y[31] &= 0x7f; return bytesToNumberLE(y) >= P; };
+    const batch = packSignatureBatch(items);
+    const wrong = items.filter((it, i) => webCryptoDecides(batch, i)
+      === (smallOrder(it.publicKey) || smallOrder(it.signature.subarray(0, 32)) || yAtLeastP(it.publicKey)));
+    expect(wrong.map((it) => `A ${toHex(it.publicKey)} R ${toHex(it.signature.subarray(0, 32))}`)).toEqual([]);
+    // Both answers occur, so a constant one cannot pass.
+    const decided = items.map((_, i) => webCryptoDecides(batch, i));
+    expect(decided.includes(true) && decided.includes(false)).toBe(true);
   });
 
   it('decompresses y >= p reduced mod p and x = −0, and fails only off the curve', () => {

@@ -1,6 +1,7 @@
 // Acquiring a GPUDevice wherever the library runs: Node (Dawn, through the
 // `webgpu` package) or a browser (`navigator.gpu`). This module knows nothing
 // about cryptography; kernels state the limits they need and get a device.
+import { errorFirstLine } from '../errors.js';
 
 /** Where SwiftShader's Vulkan driver lives when Debian's `chromium` is installed. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -100,7 +101,7 @@ function describeAdapter(adapter: GPUAdapter, runtime: AdapterReport['runtime'],
 
 /** Why 'auto' fell back to the CPU when acquireGpu() threw: the first line of its error. */
 export function noGpuReason(e: unknown): string {
-  return `no GPU: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
+  return `no GPU: ${errorFirstLine(e)}`;
 }
 
 /**

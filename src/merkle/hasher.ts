@@ -11,7 +11,7 @@ import { createCpuMerkleEngine } from './cpu.js';
 import { createGpuMerkleEngine, type GpuMerkleOptions } from './gpu.js';
 import { toColumnar, type Leaves } from './reference.js';
 import type { Columnar } from '../gpu/staging.js';
-import { DestroyedError, InvalidArgumentError, requireObject } from '../errors.js';
+import { DestroyedError, InvalidArgumentError, errorFirstLine, requireObject } from '../errors.js';
 import { closable } from '../lifecycle.js';
 
 export type MerkleBackend = 'auto' | 'webgpu' | 'cpu';
@@ -69,7 +69,7 @@ export async function createMerkleHasher(opts: MerkleHasherOptions = {}): Promis
         // Pipelines that fail to build: 'webgpu' fails, 'auto' falls back to the CPU.
         if (owned) gpu.destroy();
         if (backend === 'webgpu') throw e;
-        return createCpuHasher(opts.workers, `the WebGPU pipelines failed to build: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
+        return createCpuHasher(opts.workers, `the WebGPU pipelines failed to build: ${errorFirstLine(e)}`);
       }
       return callTimeInputs({
         backend: 'webgpu',

@@ -118,11 +118,10 @@ export async function createCpuVerifier(options: CpuVerifierOptions = {}): Promi
       // Structure first: a broken batch fails before any work, naming the problem.
       validateBatch(batch);
       if (destroyed) throw new VerifierDestroyedError('the CPU verifier was destroyed');
-      let n = batch.messageOffsets.length - 1;
+      const n = batch.messageOffsets.length - 1;
       // The first segment is copied into its job before any await; later
       // segments would read the caller's buffers late: copy them all now.
       if (n > segmentItems || batch.messages.length > SEGMENT_MESSAGE_BYTES) batch = copyBatch(batch);
-      n = batch.messageOffsets.length - 1;
       const out = new Uint8Array(n);
       let start = 0;
       while (start < n) {

@@ -23,17 +23,11 @@ function wgslFlags(): string {
 }
 
 const FIELD_SHADERS = ['field25519', 'edwards25519'] as const;
-const CURVE_SHADERS = [...FIELD_SHADERS, 'ed25519_verify_table', 'ed25519_verify_curve'] as const;
 
 /** Generated code of a pass that does field arithmetic, with loads/stores for its state buffers (name: stores too). */
 const fieldCode = (storage: Record<string, boolean>) => (k: Ed25519Knobs) => wgslDerivedParams(k)
   + wgslConstants(['field', 'scalar'], k) + wgslFlags() + wgslFieldCore(k)
   + Object.entries(storage).map(([buf, store]) => wgslFeStorage(buf, { store }, k)).join('\n');
-
-const curve = (entryPoint: string) => defineProgram({
-  name: `ed25519_verify_${entryPoint}`, entryPoint, shaders: CURVE_SHADERS, params: ED25519_KNOBS,
-  generate: fieldCode({ points: false, table: true, base_table: false }),
-});
 
 /** The passes in dispatch order (each a program of src/gpu/program.ts). */
 export const VERIFY_PASSES = {
@@ -45,7 +39,10 @@ export const VERIFY_PASSES = {
     name: 'ed25519_verify_prepare', entryPoint: 'prepare', shaders: [...FIELD_SHADERS, 'scalar25519', 'ed25519_verify_table', 'ed25519_verify_prepare'],
     params: ED25519_KNOBS, generate: fieldCode({ points: true, table: true }),
   }),
-  scalarmul: curve('scalarmul'),
+  scalarmul: defineProgram({
+    name: 'ed25519_verify_scalarmul', entryPoint: 'scalarmul', shaders: [...FIELD_SHADERS, 'ed25519_verify_table', 'ed25519_verify_curve'],
+    params: ED25519_KNOBS, generate: fieldCode({ points: false, table: true, base_table: false }),
+  }),
 } as const satisfies Record<string, GpuProgram>;
 
 type PassName = keyof typeof VERIFY_PASSES;

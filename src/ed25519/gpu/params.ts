@@ -1,10 +1,11 @@
 // The knobs of the ed25519 kernels, defined once: the field layout the code
-// generator writes the arithmetic for, the window widths of the double
-// scalar multiplication and the table sizes they imply, and the workgroup
-// size. The kernels read them as generated WGSL constants (wgslKernelParams),
-// the host sizes its buffers and dispatches from them, and a variant is one
-// edit here (then `npm run bench:isa` and the GPU tests). The workgroup size
-// is the project's one WORKGROUP_SIZE (src/gpu/program.ts).
+// generator writes the arithmetic for, and the window widths of the double
+// scalar multiplication with the table sizes they imply. The kernels read
+// them as generated WGSL constants (program parameters and
+// wgslDerivedParams), the host sizes its buffers and dispatches from them,
+// and a variant is one edit here (then `npm run bench:isa` and the GPU
+// tests). The workgroup size is the project's one WORKGROUP_SIZE
+// (src/gpu/program.ts).
 
 export interface FieldLayout {
   /** Limbs per field element. */
