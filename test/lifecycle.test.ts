@@ -8,6 +8,7 @@ import { packSignatureBatch } from '../src/ed25519/batch.js';
 import { createMerkleHasher } from '../src/merkle/hasher.js';
 import { createIncrementalMerkleTree } from '../src/merkle/incremental.js';
 import { createExecutor } from '../src/exec/executor.js';
+import { DestroyedError } from '../src/errors.js';
 import { createPipeline } from '../src/pipeline/pipeline.js';
 import { stateFromGenesis } from '../src/state/genesis.js';
 import { runFixture } from './support/fixture-run.js';
@@ -30,6 +31,8 @@ describe('close() and await using', () => {
     }
     await expect(verifier.verify(packSignatureBatch([item]))).rejects.toThrow(/destroyed|closed/);
     await expect(tree.root()).rejects.toThrow(/after destroy|closed/);
+    // The executor fails like every other backend after close(): a DestroyedError.
+    await expect(executor.execute({} as never, new Uint8Array(0))).rejects.toBeInstanceOf(DestroyedError);
     // The deprecated name is the same operation.
     const v2 = await createVerifier({ rules: 'ref10', backend: 'cpu', workers: 1 });
     expect(v2.destroy).toBe(v2.close);

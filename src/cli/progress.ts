@@ -1,6 +1,7 @@
 // Progress on stderr for long steps (signing, kernel compilation, bench runs):
 // a redrawn line on a terminal, an occasional plain line otherwise. stdout
 // carries only the answer.
+import { isatty } from 'node:tty';
 import type { CommandIo } from '../cli.js';
 
 export interface Progress { update(text: string): void; done(text?: string): void }
@@ -34,7 +35,11 @@ export function createProgress(io: CommandIo, isTTY: boolean, plainEveryMs = 200
 
 /** stderr is a terminal (progress redraws one line) unless the command's caller says otherwise. */
 export function stderrIsTTY(): boolean {
-  return typeof process !== 'undefined' && process.stderr?.isTTY === true;
+  if (typeof process === 'undefined') return false;
+  // A command re-run to keep driver noise off stderr (src/cli.ts) writes its
+  // own lines to the user's stderr through PREEXEC_STDERR_FD; its fd 2 is a pipe.
+  const fd = process.env.PREEXEC_STDERR_FD;
+  return fd === undefined ? process.stderr?.isTTY === true : isatty(Number(fd));
 }
 
 /** `onCompileProgress` for createVerifier: "compiling ... N s" on stderr, then the total. */

@@ -23,6 +23,7 @@
 // defeats the disjoint one; small blocks pay for no messages), so 'auto'
 // measures them and the sequential one on real blocks and runs the fastest
 // (src/exec/mode-choice.ts).
+import { DestroyedError } from '../errors.js';
 import { closableFromDestroy } from '../lifecycle.js';
 import { createWorkerPool, defaultWorkerCount, siblingModule, type WorkerModule, type WorkerPool } from '../pool/worker-pool.js';
 import { LEAF_WORDS, type AccountState } from '../state/account-state.js';
@@ -323,7 +324,7 @@ export async function createExecutor(state: AccountState, options: ExecutorOptio
   const parallel = closableFromDestroy({
     state, workers,
     async execute(block: DecodedBlock, validity: Uint8Array) {
-      if (destroyed) throw new Error('executor: destroyed');
+      if (destroyed) throw new DestroyedError('executor: destroyed');
       if (busy) throw new Error('executor: one block at a time (await the previous execute)');
       checkInputs(block, validity);
       busy = true;
